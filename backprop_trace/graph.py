@@ -1,0 +1,200 @@
+"""Equations → computational graph: a ``networkx.MultiDiGraph``, one node per input, constant
+and operation application, with the operations kept as the user typed them.
+
+Node attributes: ``kind`` (input, const, op), ``op`` (op-table name or abstract function name),
+``abstract``, ``order`` (forward position), ``offset`` (where it was typed); constants also
+``value`` and ``text``. Edges run from argument to operation with ``key`` = ``position`` =
+argument index, so ``x*x`` has two edges. Graph attributes: ``output``, ``inputs``, ``order``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+
+from .errors import GraphError
+from .limits import DEFAULT_LIMITS, Limits
+from .syntax import Call, Equation, Expr, Name, Num, System
+
+__all__ = ["build_graph", "args_of", "NAMED_CONSTANTS"]
+
+NAMED_CONSTANTS = {"e": "e", "pi": "π"}
+"""Names that mean a constant unless the system defines them or gives them a value."""
+
+
+def build_graph(system: System, *, output: str | None = None, inputs: Iterable[str] = (),
+                limits: Limits = DEFAULT_LIMITS) -> nx.MultiDiGraph:
+    """Build the graph of ``output`` (default: the one equation no other equation uses).
+
+    ``inputs`` names variables that must be inputs even where they look like constants
+    (a value given for ``e`` makes ``e`` a variable).
+    """
+    equations = _by_name(system.equations)
+    target = _choose_output(equations, output)
+    ordered = _equations_in_forward_order(equations, target)
+    builder = _Builder(equations, set(inputs) | set(equations[target].params), limits)
+    for param in equations[target].params:
+        builder.input(param, equations[target].offset)
+    for name in ordered:
+        builder.equation(equations[name])
+    G = builder.G
+    order = tuple(nx.lexicographical_topological_sort(G, key=lambda n: G.nodes[n]["order"]))
+    G.graph.update(output=target, order=order,
+                   inputs=tuple(n for n in order if G.nodes[n]["kind"] == "input"))
+    return nx.freeze(G)
+
+
+def args_of(G: nx.MultiDiGraph, node: str) -> tuple[str, ...]:
+    """The argument nodes of an operation node, in argument order."""
+    edges = sorted(G.in_edges(node, keys=True), key=lambda e: e[2])
+    return tuple(u for u, _, _ in edges)
+
+
+def _by_name(equations: Sequence[Equation]) -> dict[str, Equation]:
+    found: dict[str, Equation] = {}
+    for eq in equations:
+        if eq.name in found:
+            raise GraphError(f"{eq.name} is defined twice: keep one equation for it")
+        found[eq.name] = eq
+    return found
+
+
+def _uses(eq: Equation, equations: dict[str, Equation]) -> list[str]:
+    """The equation names ``eq`` refers to, in the order they appear (parameters shadow)."""
+    seen: dict[str, None] = {}
+    stack: list[Expr] = [eq.expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, Name) and e.name in equations and e.name not in eq.params:
+            seen[e.name] = None
+        elif isinstance(e, Call):
+            stack.extend(reversed(e.args))
+    return list(seen)
+
+
+def _choose_output(equations: dict[str, Equation], output: str | None) -> str:
+    if output is not None:
+        if output not in equations:
+            raise GraphError(f"output {output!r} is not defined by any equation "
+                             f"(equations define: {', '.join(equations)})")
+        return output
+    used = {n for eq in equations.values() for n in _uses(eq, equations) if n != eq.name}
+    sinks = [n for n in equations if n not in used]
+    if len(sinks) == 1:
+        return sinks[0]
+    if not sinks:
+        return next(iter(equations))  # every equation is used: the cycle check reports it
+    raise GraphError(f"several equations could be the output ({', '.join(sinks)}): "
+                     f"choose one with output=… (--output on the command line)")
+
+
+def _equations_in_forward_order(equations: dict[str, Equation], target: str) -> list[str]:
+    deps = nx.DiGraph()
+    index = {name: i for i, name in enumerate(equations)}
+    for name, eq in equations.items():
+        deps.add_node(name)
+        for used in _uses(eq, equations):
+            deps.add_edge(used, name)
+    try:
+        cycle = nx.find_cycle(deps, source=target, orientation="reverse")
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        names = [u for u, _, _ in cycle]
+        if len(names) == 1:
+            raise GraphError(f"{names[0]} is defined in terms of itself: define it from "
+                             f"other names")
+        shown = " → ".join([*names, names[0]][::-1])
+        raise GraphError(f"the equations are circular: {shown} (each name must be defined "
+                         f"from inputs, not from itself)")
+    needed = nx.ancestors(deps, target) | {target}
+    sub = deps.subgraph(needed)
+    return list(nx.lexicographical_topological_sort(sub, key=index.__getitem__))
+
+
+class _Builder:
+    """Adds nodes in forward order, so creation order is a topological order."""
+
+    def __init__(self, equations: dict[str, Equation], forced_inputs: set[str],
+                 limits: Limits) -> None:
+        self.G = nx.MultiDiGraph()
+        self.equations = equations
+        self.forced_inputs = forced_inputs
+        self.limits = limits
+        self.taken = set(equations) | forced_inputs | _all_names(equations.values())
+        self.next_u = 1
+
+    def add(self, node: str, **attrs: object) -> str:
+        if len(self.G) >= self.limits.max_nodes:
+            raise GraphError(f"the graph has more than {self.limits.max_nodes:,} nodes "
+                             f"(raise limits.max_nodes)")
+        self.G.add_node(node, order=len(self.G), **attrs)
+        return node
+
+    def input(self, name: str, offset: int) -> str:
+        if name not in self.G:
+            self.add(name, kind="input", offset=offset)
+        return name
+
+    def fresh(self, stem: str) -> str:
+        """The next unused intermediate name u1, u2, … (skipping names the user took)."""
+        while f"{stem}{self.next_u}" in self.taken:
+            self.next_u += 1
+        name = f"{stem}{self.next_u}"
+        self.taken.add(name)
+        return name
+
+    def constant(self, text: str, value: object, offset: int) -> str:
+        node, k = text, 1
+        while node in self.G:
+            k += 1
+            node = f"{text}#{k}"
+        return self.add(node, kind="const", text=text, value=value, offset=offset)
+
+    def equation(self, eq: Equation) -> None:
+        expr = eq.expr
+        if not isinstance(expr, Call):
+            expr = Call("id", (expr,), eq.offset)  # ``z = x`` or ``c = 3``: a node named z
+        self.expression(expr, eq.name, eq.params)
+
+    def expression(self, root: Call, name: str, params: tuple[str, ...]) -> None:
+        """Post-order walk with an explicit stack: a 20,000-term sum is 20,000 deep."""
+        done: dict[int, str] = {}
+        stack: list[tuple[Expr, bool]] = [(root, False)]
+        while stack:
+            e, children_done = stack.pop()
+            if isinstance(e, Num):
+                done[id(e)] = self.constant(e.text, e.value, e.offset)
+            elif isinstance(e, Name):
+                done[id(e)] = self.leaf(e, params)
+            elif not children_done:
+                stack.append((e, True))
+                stack.extend((a, False) for a in reversed(e.args))
+            else:
+                node = name if e is root else self.fresh("u")
+                self.add(node, kind="op", op=e.func, abstract=e.abstract, offset=e.offset)
+                for position, arg in enumerate(e.args):
+                    self.G.add_edge(done[id(arg)], node, key=position, position=position)
+                done[id(e)] = node
+
+    def leaf(self, e: Name, params: tuple[str, ...]) -> str:
+        if e.name in self.equations and e.name not in params:
+            return e.name  # built already: equations come in forward order
+        if e.name in NAMED_CONSTANTS and e.name not in self.forced_inputs:
+            return self.constant(e.name, e.name, e.offset)
+        return self.input(e.name, e.offset)
+
+
+def _all_names(equations: Iterable[Equation]) -> set[str]:
+    names: set[str] = set()
+    for eq in equations:
+        names.update(eq.params)
+        stack: list[Expr] = [eq.expr]
+        while stack:
+            e = stack.pop()
+            if isinstance(e, Name):
+                names.add(e.name)
+            elif isinstance(e, Call):
+                stack.extend(e.args)
+    return names

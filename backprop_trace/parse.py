@@ -1,0 +1,311 @@
+"""Text → equations: a whitelist grammar over the lexer's tokens; nothing is ever evaluated.
+
+Grammar (precedence low to high): ``+ −`` < ``× ÷`` and implicit products (``3x``, ``2(x+1)``)
+< unary ``−`` < ``^`` and superscripts (right-associative, so ``−x² = −(x²)``) < numbers, names,
+calls ``f(a, b)``, ``( … )`` and ``√``. Equations are ``name = expr``, ``name(params) = expr``
+or one bare expression, separated by ``;`` or new lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Final
+
+from .errors import ParseError
+from .lexer import Token, tokenize
+from .limits import DEFAULT_LIMITS, Limits
+from .ops import op_for_call
+from .syntax import Call, Equation, Expr, Name, Num, System
+
+__all__ = ["parse"]
+
+_SUM, _PRODUCT, _UNARY, _POWER = 10, 20, 25, 30
+_INFIX: Final = {"+": (_SUM, "add"), "-": (_SUM, "sub"), "*": (_PRODUCT, "mul"),
+                 "/": (_PRODUCT, "div"), "^": (_POWER, "pow")}
+_BARE_NAMES: Final = ("y", "f", "out", "output")
+
+
+def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> System:
+    """Parse one text, or several texts (one or more equations each), into a ``System``.
+
+    >>> [eq.name for eq in parse("u = f(x, y); x = x(a, b)").equations]
+    ['u', 'x']
+    """
+    if isinstance(source, str):
+        text = source
+    elif isinstance(source, Sequence) and all(isinstance(s, str) for s in source):
+        text = "\n".join(source)
+    else:
+        raise ParseError(f"expected the equations as text, got {type(source).__name__}")
+    if len(text) > limits.max_chars:
+        raise ParseError(f"input has {len(text):,} characters, more than the limit of "
+                         f"{limits.max_chars:,} (raise limits.max_chars)", text, limits.max_chars)
+    parser = _Parser(tokenize(text, limits), text, limits)
+    equations = [parser.equation(group) for group in parser.split_equations()]
+    if not equations:
+        raise ParseError("there is no equation: type an expression such as f = (x + y)*z", text, 0)
+    return System(_name_bare(equations, text), text)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], text: str, limits: Limits) -> None:
+        self.tokens, self.text, self.limits = tokens, text, limits
+        self.pos = 0
+        self.depth = 0
+        self.count = 0
+        self.prev = "start"  # kind of the last token consumed, for implicit products
+
+    # -- equations -------------------------------------------------------------------------
+
+    def split_equations(self) -> list[tuple[int, int]]:
+        """Token index ranges of the equations (separators at bracket depth 0)."""
+        groups, start, depth = [], 0, 0
+        for i, tok in enumerate(self.tokens):
+            if tok.kind == "op" and tok.text == "(":
+                depth += 1
+            elif tok.kind == "op" and tok.text == ")":
+                depth -= 1
+            elif tok.kind in ("nl", "end") or (tok.text == ";" and depth == 0 and tok.kind == "op"):
+                if i > start:
+                    groups.append((start, i))
+                start = i + 1
+        return groups
+
+    def equation(self, group: tuple[int, int]) -> Equation:
+        start, stop = group
+        equals = [i for i in range(start, stop) if self._is(self.tokens[i], "=")]
+        if not equals or self._depth_at(equals[0], start) > 0:
+            return Equation("", (), self._expression(start, stop), self.tokens[start].offset, False)
+        eq = equals[0]
+        name, params = self._head(start, eq)
+        if eq + 1 == stop:
+            self._fail("nothing after '=': write the expression on the right", self.tokens[eq])
+        return Equation(name, params, self._expression(eq + 1, stop), self.tokens[start].offset)
+
+    def _head(self, start: int, eq: int) -> tuple[str, tuple[str, ...]]:
+        toks = self.tokens[start:eq]
+        names = toks[0::2]
+        if (len(toks) == 1 and toks[0].kind == "name") or (
+            len(toks) >= 4 and toks[0].kind == "name" and self._is(toks[1], "(")
+            and self._is(toks[-1], ")") and all(t.kind == "name" for t in toks[2:-1:2])
+            and all(self._is(t, ",") for t in toks[3:-1:2])
+        ):
+            params = tuple(t.text for t in toks[2:-1:2])
+            duplicates = sorted({p for p in params if params.count(p) > 1})
+            if duplicates:
+                self._fail(f"parameter {duplicates[0]!r} is listed twice", toks[0])
+            return names[0].text, params
+        self._fail("the left side of '=' must be a name (u = …) or a function head "
+                   "(f(x, y) = …)", toks[0] if toks else self.tokens[eq])
+        raise AssertionError("unreachable")
+
+    def _depth_at(self, index: int, start: int) -> int:
+        depth = 0
+        for tok in self.tokens[start:index]:
+            depth += self._is(tok, "(") - self._is(tok, ")")
+        return depth
+
+    def _expression(self, start: int, stop: int) -> Expr:
+        self.pos, self.prev = start, "start"
+        expr = self.expr(0)
+        if self.pos < stop:
+            self._unexpected(self.tokens[self.pos], "an operator or the end of the equation")
+        return expr
+
+    # -- expressions (Pratt parser: loops for left-associative chains, so a 20,000-term sum
+    #    needs no deep recursion; nesting is bounded by limits.max_depth) -------------------
+
+    def expr(self, right_power: int) -> Expr:
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            self._fail(f"expression nested more than {self.limits.max_depth} levels deep "
+                       f"(raise limits.max_depth)", self.tokens[self.pos])
+        left = self.prefix()
+        while True:
+            tok = self.tokens[self.pos]
+            if tok.kind == "op" and tok.text in _INFIX:
+                power, func = _INFIX[tok.text]
+                if power <= right_power:
+                    break
+                self.advance()
+                right = self.expr(power - 1 if func == "pow" else power)
+                left = self.make(func, (left, right), tok.offset)
+            elif tok.kind == "sup":
+                if _POWER <= right_power:
+                    break
+                self.advance()
+                left = self.make("pow", (left, self.superscript(tok)), tok.offset)
+            elif self.implicit_product(tok):
+                if _PRODUCT <= right_power:
+                    break
+                left = self.make("mul", (left, self.expr(_PRODUCT)), tok.offset)
+            else:
+                break
+        self.depth -= 1
+        return left
+
+    def prefix(self) -> Expr:
+        tok = self.advance()
+        if tok.kind == "num":
+            self.count_node(tok)
+            return Num(tok.text, float(tok.text), tok.offset)
+        if tok.kind == "name":
+            if self._is(self.tokens[self.pos], "("):
+                return self.call(tok)
+            self.count_node(tok)
+            return Name(tok.text, tok.offset)
+        if tok.kind == "sqrt":
+            return self.make("sqrt", (self.expr(_UNARY),), tok.offset)
+        if self._is(tok, "-"):
+            return self.make("neg", (self.expr(_UNARY),), tok.offset)
+        if self._is(tok, "+"):
+            return self.expr(_UNARY)
+        if self._is(tok, "("):
+            inner = self.expr(0)
+            self.expect(")", "')' to close the '(' opened at column "
+                        f"{tok.offset - self.text.rfind(chr(10), 0, tok.offset)}")
+            return inner
+        self._unexpected(tok, "a number, a name or '('")
+        raise AssertionError("unreachable")
+
+    def call(self, name_tok: Token) -> Expr:
+        self.advance()  # '('
+        if self._is(self.tokens[self.pos], ")"):
+            self._fail(f"{name_tok.text}() needs at least one argument", self.tokens[self.pos])
+        args = [self.expr(0)]
+        while self._is(self.tokens[self.pos], ","):
+            self.advance()
+            args.append(self.expr(0))
+        self.expect(")", f"',' or ')' to end the arguments of {name_tok.text}(")
+        op = op_for_call(name_tok.text)
+        if op is None:
+            self.count_node(name_tok)
+            return Call(name_tok.text, tuple(args), name_tok.offset, abstract=True)
+        if len(args) != op.arity:
+            self._fail(f"{name_tok.text} takes {op.arity} argument{'s' * (op.arity > 1)}, "
+                       f"got {len(args)}", name_tok)
+        return self.make(op.name, tuple(args), name_tok.offset)
+
+    def superscript(self, tok: Token) -> Expr:
+        """A run of superscript characters (² , ⁻¹, ˣ) is the exponent, parsed on its own."""
+        sub = _Parser(tokenize(tok.text, self.limits, base=tok.offset, source=self.text),
+                      self.text, self.limits)
+        sub.depth, sub.count = self.depth, self.count
+        exponent = sub._expression(0, len(sub.tokens) - 1)
+        self.count = sub.count
+        return exponent
+
+    def implicit_product(self, tok: Token) -> bool:
+        """``3x``, ``2(x+1)``, ``(a+b)(a−b)``, ``x²y``: juxtaposition after a number, a closing
+        bracket or a superscript means multiplication (a name before ``(`` is a call)."""
+        if self.prev not in ("num", "close", "sup"):
+            return False
+        return tok.kind in ("name", "sqrt") or self._is(tok, "(")
+
+    def make(self, func: str, args: tuple[Expr, ...], offset: int) -> Call:
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            self._fail(f"more than {self.limits.max_nodes:,} operations (raise limits.max_nodes)",
+                       self.tokens[max(self.pos - 1, 0)])
+        return Call(func, args, offset, const=self._fold(func, args))
+
+    def _fold(self, func: str, args: tuple[Expr, ...]) -> float | None:
+        """The value of an all-numbers arithmetic node, so exponents and constants can be
+        bounded before sympy ever sees them (2^2^2^40 must fail fast, not compute)."""
+        values = [a.value if isinstance(a, Num) else getattr(a, "const", None) for a in args]
+        if func == "pow" and values[1] is not None and abs(values[1]) > self.limits.max_exponent:
+            raise ParseError(f"exponent {values[1]:.4g} is larger than the limit of "
+                             f"{self.limits.max_exponent:g} (raise limits.max_exponent)",
+                             self.text, args[1].offset)
+        if any(v is None for v in values) or func not in _FOLDABLE:
+            return None
+        try:
+            value = _FOLDABLE[func](*values)
+        except (ZeroDivisionError, ValueError):
+            return None  # left to the forward pass, which names the node
+        except OverflowError:
+            value = math.inf
+        if isinstance(value, complex):
+            return None
+        if math.isinf(value):
+            raise ParseError("this constant is too large to compute (over 1.8e308)",
+                             self.text, offset_of(args[0]))
+        return value
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.pos]
+        if tok.kind != "end":
+            self.pos += 1
+        self.prev = "close" if self._is(tok, ")") else tok.kind
+        return tok
+
+    def expect(self, text: str, what: str) -> None:
+        if not self._is(self.tokens[self.pos], text):
+            self._unexpected(self.tokens[self.pos], what)
+        self.advance()
+
+    def count_node(self, tok: Token) -> None:
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            self._fail(f"more than {self.limits.max_nodes:,} operations (raise limits.max_nodes)", tok)
+
+    @staticmethod
+    def _is(tok: Token, text: str) -> bool:
+        return tok.kind == "op" and tok.text == text
+
+    def _unexpected(self, tok: Token, expected: str) -> None:
+        found = {"end": "the end of the input", "nl": "the end of the line"}.get(
+            tok.kind, f"'{self.text[tok.offset]}'" if tok.kind in ("op", "sqrt") else
+            f"{'number' if tok.kind == 'num' else 'name'} {tok.text!r}")
+        if tok.kind == "sup":
+            found = "a superscript"
+        hint = ""
+        if self._is(tok, "="):
+            hint = " ('=' only separates an equation's name from its expression; keyword " \
+                   "arguments such as f(x, key=1) are not allowed)"
+        elif tok.kind in ("name", "num") and self.prev in ("name", "num", "close"):
+            hint = " (missing operator? write * for a product)"
+        self._fail(f"expected {expected}, found {found}{hint}", tok)
+
+    def _fail(self, message: str, tok: Token) -> None:
+        raise ParseError(message, self.text, tok.offset)
+
+
+def offset_of(expr: Expr) -> int:
+    return expr.offset
+
+
+_FOLDABLE: Final = {
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b, "pow": lambda a, b: float(a) ** float(b), "neg": lambda a: -a,
+}
+
+
+def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:
+    """A bare expression (``3x² − 4x``) becomes an equation whose name is the first of
+    y, f, out, output that the system does not use."""
+    bare = [eq for eq in equations if not eq.named]
+    if not bare:
+        return tuple(equations)
+    if len(bare) > 1:
+        raise ParseError("only one equation may be a bare expression; give the others a name "
+                         "(u = …)", text, bare[1].offset)
+    used = {eq.name for eq in equations} | _names_in(eq.expr for eq in equations)
+    name = next(n for n in _BARE_NAMES if n not in used)
+    return tuple(Equation(name, (), eq.expr, eq.offset, False) if not eq.named else eq
+                 for eq in equations)
+
+
+def _names_in(exprs: object) -> set[str]:
+    found: set[str] = set()
+    stack = list(exprs)  # type: ignore[call-overload]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, Name):
+            found.add(e.name)
+        elif isinstance(e, Call):
+            stack.extend(e.args)
+    return found

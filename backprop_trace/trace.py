@@ -1,0 +1,201 @@
+"""``trace()``: the pipeline end to end, and ``Trace``, the result users hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import sympy as sp
+
+from .backward import Step, backward
+from .check import CheckReport, check_gradient
+from .errors import GraphError
+from .forward import forward
+from .graph import build_graph
+from .limits import DEFAULT_LIMITS, Limits
+from .parse import parse
+from .printing import pretty_name, to_latex, to_unicode
+from .symbolic import Symbolic, partial_symbol
+
+__all__ = ["trace", "Trace", "Formula"]
+
+
+def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None = None,
+          wrt: str | Iterable[str] | None = None, output: str | None = None,
+          limits: Limits = DEFAULT_LIMITS) -> Trace:
+    """Trace the chain rule through an expression or equation system.
+
+    ``source`` is one text (equations separated by ``;`` or new lines) or several; ``at``
+    gives input values (numbers or arrays); ``wrt`` restricts the inputs differentiated;
+    ``output`` picks the output equation when several could be.
+
+    >>> t = trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4})
+    >>> t.grad
+    {'x': -4.0, 'y': -4.0, 'z': 3.0}
+    >>> t.chain_rule("x")
+    '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
+    """
+    sources = [source] if isinstance(source, str) else list(source)
+    system = parse([*sources, *more], limits)
+    G = build_graph(system, output=output, inputs=at or (), limits=limits)
+    wrt_names = _check_wrt(G, wrt)
+    values = forward(G, at) if at is not None else None
+    step_fields, adjoint = backward(G, values, wrt_names)
+    symbolic = Symbolic(G)
+    steps = tuple(Step(**fields, _symbolic=symbolic) for fields in step_fields)
+    symbolic.attach(steps)
+    return Trace(G, wrt_names, values, steps, adjoint, symbolic, limits)
+
+
+def _check_wrt(G: nx.MultiDiGraph, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
+    inputs = G.graph["inputs"]
+    if wrt is None:
+        return tuple(inputs)
+    names = [wrt] if isinstance(wrt, str) else list(wrt)
+    for name in names:
+        if name not in inputs:
+            raise GraphError(f"cannot differentiate with respect to {name!r}: it is not an "
+                             f"input (inputs: {', '.join(inputs) or 'none'})")
+    return tuple(dict.fromkeys(names))
+
+
+class Formula(str):
+    """A formula in textbook unicode; ``.latex`` holds the same formula in LaTeX."""
+
+    latex: str
+
+    def __new__(cls, text: str, latex: str) -> Formula:
+        obj = super().__new__(cls, text)
+        obj.latex = latex
+        return obj
+
+
+class Trace:
+    """The result of ``trace``: graph, values, gradient and the recorded chain-rule steps."""
+
+    def __init__(self, G: nx.MultiDiGraph, wrt: tuple[str, ...], values: Mapping[str, Any] | None,
+                 steps: tuple[Step, ...], adjoint: Mapping[str, Any], symbolic: Symbolic,
+                 limits: Limits) -> None:
+        self.graph = G
+        self.wrt = wrt
+        self.steps = steps
+        self.limits = limits
+        self._node_values = values
+        self._adjoint = adjoint
+        self._symbolic = symbolic
+
+    # -- the DESIGN.md contract --------------------------------------------------------------
+
+    @property
+    def output(self) -> str:
+        return str(self.graph.graph["output"])
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(self.graph.graph["inputs"])
+
+    @cached_property
+    def values(self) -> Mapping[str, Any]:
+        """Forward values of inputs and operations by name (empty without ``at``)."""
+        if self._node_values is None:
+            return MappingProxyType({})
+        return MappingProxyType({n: _plain(self._node_values[n]) for n in self.graph.graph["order"]
+                                 if self.graph.nodes[n]["kind"] != "const"})
+
+    @property
+    def value(self) -> Any:
+        """The output's forward value, or None without ``at``."""
+        return self.values.get(self.output)
+
+    @cached_property
+    def grad(self) -> Mapping[str, Any]:
+        """∂output/∂input for each input in ``wrt`` (0 where the output does not depend on
+        it); empty without ``at``. With arrays, the gradient of the sum of the output."""
+        if self._node_values is None:
+            return {}
+        return {x: _plain(self._adjoint.get(x, np.zeros_like(self._node_values[x])))
+                for x in self.wrt}
+
+    @cached_property
+    def grad_expr(self) -> Mapping[str, sp.Expr]:
+        """∂output/∂input as sympy expressions in the inputs."""
+        return self._symbolic.grad_exprs(self.wrt)
+
+    @cached_property
+    def expr(self) -> sp.Expr:
+        """The output as one sympy expression in the inputs."""
+        return self._symbolic.expr(self.output)
+
+    def node_expr(self, node: str) -> sp.Expr:
+        """Any node's value as a sympy expression in the inputs."""
+        self._require_node(node)
+        return self._symbolic.expr(node)
+
+    def chain_rule(self, var: str) -> Formula:
+        """∂y/∂var = Σⱼ ∂y/∂uⱼ·∂uⱼ/∂var over the nodes uⱼ that use ``var`` directly.
+
+        >>> trace("u = f(x, y); x = x(a); y = y(a)").chain_rule("a")
+        '∂u/∂a = ∂u/∂x·∂x/∂a + ∂u/∂y·∂y/∂a'
+        """
+        self._require_node(var)
+        y = self.output
+        lhs = (f"∂{pretty_name(y)}/∂{pretty_name(var)}", _latex_partial(y, var))
+        if var == y:
+            return Formula(f"{lhs[0]} = 1", f"{lhs[1]} = 1")
+        users = sorted(set(self.graph.successors(var)), key=lambda n: self.graph.nodes[n]["order"])
+        if not users:
+            return Formula(f"{lhs[0]} = 0", f"{lhs[1]} = 0")
+        terms, latex_terms = [], []
+        for u in users:
+            local = (f"∂{pretty_name(u)}/∂{pretty_name(var)}", _latex_partial(u, var))
+            if u == y:
+                terms.append(local[0])
+                latex_terms.append(local[1])
+            else:
+                terms.append(f"∂{pretty_name(y)}/∂{pretty_name(u)}·{local[0]}")
+                latex_terms.append(f"{_latex_partial(y, u)} \\cdot {local[1]}")
+        text, latex = f"{lhs[0]} = {' + '.join(terms)}", f"{lhs[1]} = {' + '.join(latex_terms)}"
+        if users == [y]:  # ∂f/∂z = ∂f/∂z says nothing: show the local partial instead
+            local_expr = sum(self._symbolic.local(y, k) for _, _, k in
+                             self.graph.out_edges(var, keys=True))
+            text, latex = f"{lhs[0]} = {to_unicode(local_expr)}", f"{lhs[1]} = {to_latex(local_expr)}"
+        return Formula(text, latex)
+
+    def check(self) -> CheckReport:
+        """Compare the gradient with central differences and with sympy.diff of the whole
+        expression (needs values)."""
+        if self._node_values is None:
+            raise GraphError("check() needs values: trace with at={…}")
+        inputs = {x: self._node_values[x] for x in self.inputs}
+        symbols = {x: self._symbolic.symbol(x) for x in self.inputs}
+
+        def evaluate(point: Mapping[str, Any]) -> Any:
+            return forward(self.graph, point)[self.output]
+
+        return check_gradient(inputs, self.grad, evaluate, self.expr, symbols)
+
+    def __repr__(self) -> str:
+        shown = f"value={_plain(self.value)!r}, " if self.value is not None else ""
+        return (f"<Trace {self.output} of ({', '.join(self.inputs)}): {shown}"
+                f"{len(self.graph)} nodes, {len(self.steps)} steps>")
+
+    def _require_node(self, node: str) -> None:
+        if node not in self.graph or self.graph.nodes[node]["kind"] == "const":
+            names = [n for n in self.graph.graph["order"] if self.graph.nodes[n]["kind"] != "const"]
+            raise GraphError(f"{node!r} is not a variable of this trace "
+                             f"(variables: {', '.join(names)})")
+
+
+def _latex_partial(y: str, x: str) -> str:
+    return to_latex(partial_symbol(y, x))
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python floats; arrays stay arrays."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return value
+    return None if value is None else float(value)
