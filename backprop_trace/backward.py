@@ -97,6 +97,7 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None,
     one = one[()] if numeric and one.ndim == 0 else one
     adjoint: dict[str, Any] = {output: one}
     received: dict[str, int] = {}
+    terms = {node: G.out_degree(node) for node in active}
     steps = [dict(index=0, node=output, via=None, position=None, term=1, terms=1, local=None,
                   upstream=None, contribution=one, total=one)]
     with np.errstate(all="raise", under="ignore"):
@@ -118,7 +119,7 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None,
                     adjoint[node] = adjoint[node] + contribution if node in adjoint else contribution
                 received[node] = received.get(node, 0) + 1
                 steps.append(dict(index=len(steps), node=node, via=via, position=position,
-                                  term=received[node], terms=G.out_degree(node), local=local,
+                                  term=received[node], terms=terms[node], local=local,
                                   upstream=upstream, contribution=contribution,
                                   total=adjoint.get(node)))
     return steps, adjoint

@@ -2,7 +2,8 @@
 and operation application, with the operations kept as the user typed them.
 
 Node attributes: ``kind`` (input, const, op), ``op`` (op-table name or abstract function name),
-``abstract``, ``order`` (forward position), ``offset`` (where it was typed); constants also
+``abstract``, ``args`` (argument nodes in order, the same as the in-edges sorted by key),
+``order`` (forward position), ``offset`` (where it was typed); constants also
 ``value`` and ``text``. Edges run from argument to operation with ``key`` = ``position`` =
 argument index, so ``x*x`` has two edges. Graph attributes: ``output``, ``inputs``, ``order``.
 """
@@ -46,9 +47,8 @@ def build_graph(system: System, *, output: str | None = None, inputs: Iterable[s
 
 
 def args_of(G: nx.MultiDiGraph, node: str) -> tuple[str, ...]:
-    """The argument nodes of an operation node, in argument order."""
-    edges = sorted(G.in_edges(node, keys=True), key=lambda e: e[2])
-    return tuple(u for u, _, _ in edges)
+    """The argument nodes of an operation node, in argument order (empty for other nodes)."""
+    return G.nodes[node].get("args", ())
 
 
 def _by_name(equations: Sequence[Equation]) -> dict[str, Equation]:
@@ -108,9 +108,21 @@ def _equations_in_forward_order(equations: dict[str, Equation], target: str) -> 
         shown = " → ".join([*names, names[0]][::-1])
         raise GraphError(f"the equations are circular: {shown} (each name must be defined "
                          f"from inputs, not from itself)")
-    needed = nx.ancestors(deps, target) | {target}
-    sub = deps.subgraph(needed)
-    return list(nx.lexicographical_topological_sort(sub, key=index.__getitem__))
+    # Depth-first from the output, dependencies in the order they are used: u = f(x, y)
+    # puts x before y whatever order the equations were typed in.
+    order: list[str] = []
+    placed: set[str] = {target}
+    stack = [(target, iter(_uses(equations[target], equations)))]
+    while stack:
+        name, pending = stack[-1]
+        dep = next((d for d in pending if d not in placed), None)
+        if dep is None:
+            stack.pop()
+            order.append(name)
+        else:
+            placed.add(dep)
+            stack.append((dep, iter(_uses(equations[dep], equations))))
+    return order
 
 
 class _Builder:
@@ -124,6 +136,7 @@ class _Builder:
         self.limits = limits
         self.taken = set(equations) | forced_inputs | _all_names(equations.values())
         self.next_u = 1
+        self.const_uses: dict[str, int] = {}
 
     def add(self, node: str, **attrs: object) -> str:
         if len(self.G) >= self.limits.max_nodes:
@@ -146,10 +159,8 @@ class _Builder:
         return name
 
     def constant(self, text: str, value: object, offset: int) -> str:
-        node, k = text, 1
-        while node in self.G:
-            k += 1
-            node = f"{text}#{k}"
+        k = self.const_uses[text] = self.const_uses.get(text, 0) + 1
+        node = text if k == 1 else f"{text}#{k}"
         return self.add(node, kind="const", text=text, value=value, offset=offset)
 
     def equation(self, eq: Equation) -> None:
@@ -173,9 +184,11 @@ class _Builder:
                 stack.extend((a, False) for a in reversed(e.args))
             else:
                 node = name if e is root else self.fresh("u")
-                self.add(node, kind="op", op=e.func, abstract=e.abstract, offset=e.offset)
-                for position, arg in enumerate(e.args):
-                    self.G.add_edge(done[id(arg)], node, key=position, position=position)
+                args = tuple(done[id(a)] for a in e.args)
+                self.add(node, kind="op", op=e.func, abstract=e.abstract, offset=e.offset,
+                         args=args)
+                for position, arg in enumerate(args):
+                    self.G.add_edge(arg, node, key=position, position=position)
                 done[id(e)] = node
 
     def leaf(self, e: Name, params: tuple[str, ...]) -> str:

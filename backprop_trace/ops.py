@@ -42,9 +42,10 @@ class sigmoid(sp.Function):  # noqa: N801 - reads like sympy's own functions in 
 
 
 def np_sigmoid(x: Any) -> Any:
-    # Two branches so neither exp(-x) for x ≪ 0 nor exp(x) for x ≫ 0 overflows.
-    with np.errstate(over="ignore"):
-        return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))[()]
+    # exp(−|x|) never overflows; the two branches give σ(x) for either sign of x.
+    with np.errstate(under="ignore"):
+        t = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + t), t / (1 + t))[()]
 
 
 @dataclass(frozen=True)

@@ -153,8 +153,7 @@ class _Parser:
         if tok.kind == "name":
             if self._is(self.tokens[self.pos], "("):
                 return self.call(tok)
-            self.count_node(tok)
-            return Name(tok.text, tok.offset)
+            return Name(tok.text, tok.offset)  # one node per name, counted by the graph stage
         if tok.kind == "sqrt":
             return self.make("sqrt", (self.expr(_UNARY),), tok.offset)
         if self._is(tok, "-"):

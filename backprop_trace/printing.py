@@ -161,8 +161,7 @@ def node_text(G: Any, node: str) -> str:
         return pretty_name(attrs["text"])
     if attrs["kind"] == "input":
         return pretty_name(node)
-    edges = sorted(G.in_edges(node, keys=True), key=lambda e: e[2])
-    args = [u for u, _, _ in edges]
+    args = attrs["args"]
     shown = [pretty_name(G.nodes[a]["text"]) if G.nodes[a]["kind"] == "const" else pretty_name(a)
              for a in args]
     if attrs["abstract"]:

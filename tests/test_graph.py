@@ -1,0 +1,67 @@
+"""The graph stage: one node per input, constant and operation, as typed, in forward order."""
+
+import networkx as nx
+import pytest
+
+import backprop_trace as bt
+from backprop_trace.graph import args_of, build_graph
+from backprop_trace.parse import parse
+
+
+def graph(text, **kwargs):
+    return build_graph(parse(text), **kwargs)
+
+
+def test_operations_are_kept_as_typed():
+    G = graph("y = (a - b) / (a * b)")
+    ops = {n: d["op"] for n, d in G.nodes(data=True) if d["kind"] == "op"}
+    assert ops == {"u1": "sub", "u2": "mul", "y": "div"}
+    assert args_of(G, "y") == ("u1", "u2")
+
+
+def test_intermediate_names_skip_user_names_and_follow_forward_order():
+    G = graph("u1 = a + b; y = sin(u1) * cos(a)")
+    assert G.graph["order"] == ("a", "b", "u1", "u2", "u3", "y")
+    assert G.nodes["u2"]["op"] == "sin" and G.nodes["u3"]["op"] == "cos"
+
+
+def test_constants_are_nodes_one_per_occurrence():
+    G = graph("y = 2*x + 2")
+    consts = [n for n, d in G.nodes(data=True) if d["kind"] == "const"]
+    assert consts == ["2", "2#2"]
+
+
+def test_multi_edges_for_repeated_arguments():
+    G = graph("y = x * x")
+    assert isinstance(G, nx.MultiDiGraph)
+    assert sorted(G.edges(keys=True)) == [("x", "y", 0), ("x", "y", 1)]
+
+
+def test_graph_is_frozen_and_acyclic():
+    G = graph("e = (a + b) * (b + 1)")
+    assert nx.is_frozen(G) and nx.is_directed_acyclic_graph(G)
+    with pytest.raises(nx.NetworkXError):
+        G.add_node("z")
+
+
+def test_equation_order_does_not_matter():
+    a = graph("u = f(x, y); x = x(a, b); y = y(a, b)")
+    b = graph("y = y(a, b); x = x(a, b); u = f(x, y)")
+    assert a.graph["order"] == b.graph["order"] == ("a", "b", "x", "y", "u")
+
+
+def test_alias_equation_is_an_identity_node():
+    G = graph("z = x; y = z * 2")
+    assert G.nodes["z"]["op"] == "id"
+    assert bt.trace("z = x; y = z * 2", at={"x": 1}).grad == {"x": 2.0}
+
+
+def test_node_limit():
+    with pytest.raises(bt.TraceError, match="max_nodes"):
+        bt.trace("y = " + "+".join(["x"] * 200), limits=bt.Limits(max_nodes=100))
+
+
+def test_a_20000_node_system_is_admitted():
+    lines = [f"v{i} = tanh(v{i - 1} * w{i % 7} + {i % 5})" for i in range(1, 5000)]
+    t = bt.trace(["v0 = x", *lines], at={"x": 0.1, **{f"w{k}": 0.3 for k in range(7)}})
+    assert len(t.graph) > 19_000 and len(t.steps) > 15_000

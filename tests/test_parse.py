@@ -1,0 +1,185 @@
+"""The parser: what it accepts, and every bad input an error with a position, never code run."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+import backprop_trace as bt
+from backprop_trace.parse import parse
+from backprop_trace.syntax import Call, Name, Num
+
+
+def shape(expr):
+    """A compact text form of a parsed expression, to compare structure."""
+    if isinstance(expr, Num):
+        return expr.text
+    if isinstance(expr, Name):
+        return expr.name
+    return f"{expr.func}({', '.join(shape(a) for a in expr.args)})"
+
+
+def only(text):
+    (eq,) = parse(text).equations
+    return eq.name, shape(eq.expr)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("u = 3x² − 4x", ("u", "sub(mul(3, pow(x, 2)), mul(4, x))")),
+    ("u = 3*x**2 - 4*x", ("u", "sub(mul(3, pow(x, 2)), mul(4, x))")),
+    ("u = 3*x^2 - 4*x", ("u", "sub(mul(3, pow(x, 2)), mul(4, x))")),
+    ("f = 3x₁² + 5e^{x₂}", ("f", "add(mul(3, pow(x1, 2)), mul(5, pow(e, x2)))")),
+    ("y = eˣ", ("y", "pow(e, x)")),
+    ("y = e⁻ˣ", ("y", "pow(e, neg(x))")),
+    ("y = x⁻¹", ("y", "pow(x, neg(1))")),
+    ("y = √x + √(x+1)", ("y", "add(sqrt(x), sqrt(add(x, 1)))")),
+    ("y = 2(x+1)", ("y", "mul(2, add(x, 1))")),
+    ("y = (x+1)(x−1)", ("y", "mul(add(x, 1), sub(x, 1))")),
+    ("y = 3x²y", ("y", "mul(mul(3, pow(x, 2)), y)")),
+    ("y = a·b × c ÷ d", ("y", "div(mul(mul(a, b), c), d)")),
+    ("y = −x^2", ("y", "neg(pow(x, 2))")),
+    ("y = -x*y", ("y", "mul(neg(x), y)")),
+    ("y = 2^-1", ("y", "pow(2, neg(1))")),
+    ("y = a^b^c", ("y", "pow(a, pow(b, c))")),
+    ("y = a - b - c", ("y", "sub(sub(a, b), c)")),
+    ("y = ln(x) + σ(x) + ReLU(x)", ("y", "add(add(log(x), sigmoid(x)), relu(x))")),
+    ("y = 1.5e3x", ("y", "mul(1.5e3, x)")),
+    ("y = θ·x", ("y", "mul(θ, x)")),
+    ("𝑢 = 3𝑥", ("u", "mul(3, x)")),
+    ("y = x # a comment", ("y", "x")),
+    ("3x² − 4x", ("y", "sub(mul(3, pow(x, 2)), mul(4, x))")),
+    ("x + y", ("f", "add(x, y)")),
+])
+def test_accepted_forms(text, expected):
+    assert only(text) == expected
+
+
+def test_systems_and_function_heads():
+    system = parse("u = f(x, y, z); x = x(a, b)\ny = y(a, b)")
+    assert [eq.name for eq in system.equations] == ["u", "x", "y"]
+    assert system.equations[0].expr == Call("f", (Name("x", 6), Name("y", 9), Name("z", 12)), 4,
+                                            abstract=True)
+    assert parse(["u = f(x)", "x = x(a)"]).equations[1].name == "x"
+    head = parse("f(x, y) = x*y").equations[0]
+    assert (head.name, head.params) == ("f", ("x", "y"))
+    assert len(parse("y = (a +\n b)").equations) == 1  # a new line inside brackets is a space
+
+
+def test_constant_folding_bounds_exponents():
+    (eq,) = parse("y = x^(2^3)").equations
+    assert eq.expr.args[1].const == 8.0
+
+
+BAD = [
+    ("x +", bt.ParseError, (1, 4)),
+    ("f(x, key=1)", bt.ParseError, (1, 9)),
+    ("x.real", bt.ParseError, (1, 2)),
+    ("__import__('os')", bt.ParseError, (1, 1)),
+    ("lambda: 1", bt.ParseError, (1, 1)),
+    ("[x for x in y]", bt.ParseError, (1, 1)),
+    ("'abc'", bt.ParseError, (1, 1)),
+    ('f"{x}"', bt.ParseError, (1, 2)),
+    ("(y := 2)", bt.ParseError, (1, 4)),
+    ("2**2**2**40", bt.ParseError, (1, 8)),
+    ("x^1e9", bt.ParseError, (1, 3)),
+    ("10^400", bt.ParseError, (1, 1)),
+    ("1e999 * x", bt.ParseError, (1, 1)),
+    ("x +\0 y", bt.ParseError, (1, 4)),
+    ("х + 1", bt.ParseError, (1, 1)),  # Cyrillic ha
+    ("(x", bt.ParseError, (1, 1)),
+    ("x)", bt.ParseError, (1, 2)),
+    ("sin(x, y)", bt.ParseError, (1, 1)),
+    ("y = x = 1", bt.ParseError, (1, 7)),
+    ("3 = x", bt.ParseError, (1, 1)),
+    ("u = ", bt.ParseError, (1, 3)),
+    ("x y", bt.ParseError, (1, 3)),
+    ("a = 1\nb = 2 +", bt.ParseError, (2, 8)),
+    ("", bt.ParseError, (1, 1)),
+    ("x; y", bt.ParseError, (1, 4)),
+    ("a.__class__.__bases__", bt.ParseError, (1, 2)),
+    ("os.system('ls')", bt.ParseError, (1, 3)),
+    ("x if y else z", bt.ParseError, (1, 3)),
+]
+
+
+@pytest.mark.parametrize("text,error,position", BAD)
+def test_bad_input_has_position_and_caret(text, error, position):
+    with pytest.raises(error) as info:
+        bt.trace(text)
+    assert (info.value.line, info.value.column) == position
+    lines = str(info.value).splitlines()
+    assert lines[0].startswith(f"line {position[0]}, column {position[1]}: ")
+    assert lines[-1].strip() == "^"
+
+
+def test_resource_attacks_fail_fast():
+    cases = ["(" * 10_000 + "x" + ")" * 10_000, "x+" * 500_000 + "x", "-" * 100_000 + "x",
+             "x^" * 5_000 + "x", "9" * 5_000]
+    for text in cases:
+        start = time.perf_counter()
+        with pytest.raises(bt.ParseError):
+            bt.trace(text)
+        assert time.perf_counter() - start < 2.0
+
+
+def test_long_flat_sums_are_fine():
+    text = "y = " + " + ".join(f"x{i % 50}" for i in range(5_000))
+    t = bt.trace(text, at={f"x{i}": 1.0 for i in range(50)})
+    assert t.grad["x0"] == 100.0
+
+
+def test_limits_can_be_raised():
+    deep = "y = " + "(" * 300 + "x" + ")" * 300
+    with pytest.raises(bt.ParseError, match="max_depth"):
+        bt.trace(deep)
+    assert bt.trace(deep, limits=bt.Limits(max_depth=400), at={"x": 2}).grad == {"x": 1.0}
+
+
+def test_no_code_runs(tmp_path):
+    marker = tmp_path / "pwned"
+    payloads = [
+        f"__import__('os').system('touch {marker}')",
+        f"y = exec(\"open('{marker}', 'w')\")",
+        f"y = eval('open(\"{marker}\", \"w\")')",
+        f"().__class__.__bases__[0].__subclasses__()",
+        f"y = open('{marker}', 'w')",
+    ]
+    for text in payloads:
+        try:
+            t = bt.trace(text)
+            _ = (t.grad_expr, t.chain_rule(t.inputs[0]) if t.inputs else None)
+        except bt.TraceError:
+            pass
+    assert not marker.exists()
+
+
+def test_open_and_eval_are_only_abstract_function_names():
+    t = bt.trace("y = eval(x)")
+    assert t.graph.nodes["y"]["abstract"] and t.inputs == ("x",)
+
+
+def test_one_megabyte_input_rejected_quickly():
+    start = time.perf_counter()
+    with pytest.raises(bt.ParseError, match="max_chars"):
+        bt.trace("x+" * 500_000)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_errors_are_value_errors_and_trace_errors():
+    for cls in (bt.ParseError, bt.GraphError, bt.DomainError, bt.RenderError):
+        assert issubclass(cls, bt.TraceError) and issubclass(cls, ValueError)
+
+
+def test_determinism_across_hash_seeds():
+    code = ("import backprop_trace as bt;"
+            "t = bt.trace('e = (a + b) * (b + 1); q = sin(e) + a*a', at={'a': 2, 'b': 1});"
+            "print(t.graph.graph['order'], list(t.graph.edges(keys=True)),"
+            " [(s.node, s.via, s.position, s.total) for s in t.steps])")
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                   text=True, check=True).stdout)
+    assert len(outputs) == 1
