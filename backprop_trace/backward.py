@@ -92,9 +92,7 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None,
     """
     output = G.graph["output"]
     active = active_nodes(G, wrt)
-    numeric = values is not None
-    one = np.ones_like(values[output]) if numeric else None
-    one = one[()] if numeric and one.ndim == 0 else one
+    one = None if values is None else _ones_like(values[output])
     adjoint: dict[str, Any] = {output: one}
     received: dict[str, int] = {}
     terms = {node: G.out_degree(node) for node in active}
@@ -105,18 +103,19 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None,
             if via not in active or G.nodes[via]["kind"] != "op":
                 continue
             args = args_of(G, via)
-            arg_values = [values[a] for a in args] if numeric else None
-            partials = None if G.nodes[via]["abstract"] else numeric_partials(G.nodes[via]["op"])
+            numeric = values is not None and not G.nodes[via]["abstract"]
             for position, node in enumerate(args):
                 if node not in active:
                     continue
                 local = upstream = contribution = None
-                if numeric and partials is not None:
-                    local = _local(G, via, node, partials[position], arg_values, values)
+                if numeric:
+                    assert values is not None
+                    local = _local(G, via, position, values)
                     upstream = adjoint[via]
                     contribution = _sum_to_shape(upstream * local, np.shape(values[node]))
                     # Summed, never assigned: a node used twice gets both contributions.
-                    adjoint[node] = adjoint[node] + contribution if node in adjoint else contribution
+                    previous = adjoint.get(node)
+                    adjoint[node] = contribution if previous is None else previous + contribution
                 received[node] = received.get(node, 0) + 1
                 steps.append(dict(index=len(steps), node=node, via=via, position=position,
                                   term=received[node], terms=terms[node], local=local,
@@ -125,10 +124,17 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None,
     return steps, adjoint
 
 
-def _local(G: nx.MultiDiGraph, via: str, node: str, partial: Any, arg_values: list[Any],
-           values: Mapping[str, Any]) -> Any:
+def _ones_like(value: Any) -> Any:
+    one = np.ones_like(value)
+    return one[()] if one.ndim == 0 else one
+
+
+def _local(G: nx.MultiDiGraph, via: str, position: int, values: Mapping[str, Any]) -> Any:
+    """∂via/∂(argument ``position``) at the forward values, from the op table's partial."""
+    args = args_of(G, via)
+    node = args[position]
     try:
-        return partial(arg_values)
+        return numeric_partials(G.nodes[via]["op"])[position]([values[a] for a in args])
     except FloatingPointError as exc:
         raise DomainError(f"the local derivative ∂{pretty_name(via)}/∂{pretty_name(node)} is "
                           f"undefined at {pretty_name(node)} = {fmt_number(values[node])}: "

@@ -3,7 +3,7 @@ whole expression, with the relative error of the CS231n notes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -74,7 +74,7 @@ def _central(inputs: Mapping[str, Any], name: str,
     x = np.array(inputs[name], dtype=float)
     out = np.zeros_like(x)
     for index in list(np.ndindex(x.shape))[:_MAX_ELEMENTS]:
-        h = STEP * max(1.0, abs(x[index]))
+        h = STEP * max(1.0, float(abs(x[index])))
         plus, minus = x.copy(), x.copy()
         plus[index] += h
         minus[index] -= h

@@ -31,7 +31,7 @@ class ParseError(TraceError):
 
 
 class GraphError(TraceError):
-    """The equations do not form one acyclic graph with a clear output (cycles, unknown names, …)."""
+    """The equations do not form one acyclic graph with one output (cycles, unknown names, …)."""
 
 
 class DomainError(TraceError):

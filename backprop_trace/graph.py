@@ -91,7 +91,6 @@ def _choose_output(equations: dict[str, Equation], output: str | None) -> str:
 
 def _equations_in_forward_order(equations: dict[str, Equation], target: str) -> list[str]:
     deps = nx.DiGraph()
-    index = {name: i for i, name in enumerate(equations)}
     for name, eq in equations.items():
         deps.add_node(name)
         for used in _uses(eq, equations):

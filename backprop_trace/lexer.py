@@ -114,7 +114,9 @@ def _fold_letters(text: str, base: int, source: str) -> str:
         return text
     chars = list(text)
     for i, c in enumerate(chars):
-        if c.isascii() or c in _GREEK or c in SUPERSCRIPTS or not unicodedata.category(c).startswith("L"):
+        if c.isascii() or c in _GREEK or c in SUPERSCRIPTS:
+            continue
+        if not unicodedata.category(c).startswith("L"):
             continue
         folded = unicodedata.normalize("NFKC", c)
         if len(folded) == 1 and (folded.isascii() and folded.isalpha() or folded in _GREEK):

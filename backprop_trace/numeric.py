@@ -54,7 +54,8 @@ def compile_expr(expr: sp.Expr, symbols: Sequence[sp.Symbol] = ARGS) -> Fn:
             return lambda v: np.heaviside(x(v), h0(v))[()]
         if isinstance(e, (sp.Max, sp.Min)):
             pick = np.maximum if isinstance(e, sp.Max) else np.minimum
-            return lambda v: functools.reduce(lambda acc, p: pick(acc, p(v)), parts[1:], parts[0](v))
+            return lambda v: functools.reduce(lambda acc, p: pick(acc, p(v)), parts[1:],
+                                              parts[0](v))
         fn = _UNARY.get(type(e))
         if fn is not None and len(parts) == 1:
             (x,) = parts

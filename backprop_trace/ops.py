@@ -69,7 +69,7 @@ class Op:
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:
-            raise TypeError(f"op {self.name}: {self.arity} arguments but {len(self.partials)} partials")
+            raise TypeError(f"op {self.name}: arity {self.arity}, {len(self.partials)} partials")
 
 
 def _fn(name: str, label: str, forward: Callable[..., Any], symbolic: Callable[..., sp.Expr],

@@ -9,7 +9,7 @@ or one bare expression, separated by ``;`` or new lines.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from .errors import ParseError
@@ -249,7 +249,8 @@ class _Parser:
     def count_node(self, tok: Token) -> None:
         self.count += 1
         if self.count > self.limits.max_nodes:
-            self._fail(f"more than {self.limits.max_nodes:,} operations (raise limits.max_nodes)", tok)
+            self._fail(f"more than {self.limits.max_nodes:,} operations "
+                       f"(raise limits.max_nodes)", tok)
 
     @staticmethod
     def _is(tok: Token, text: str) -> bool:
@@ -277,7 +278,7 @@ def offset_of(expr: Expr) -> int:
     return expr.offset
 
 
-_FOLDABLE: Final = {
+_FOLDABLE: Final[dict[str, Callable[..., float]]] = {
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
     "div": lambda a, b: a / b, "pow": lambda a, b: float(a) ** float(b), "neg": lambda a: -a,
 }

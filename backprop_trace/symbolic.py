@@ -4,7 +4,7 @@ symbols (so nothing swells), and, when asked, whole expressions in the inputs.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import sympy as sp

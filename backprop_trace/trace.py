@@ -162,7 +162,8 @@ class Trace:
         if users == [y]:  # ∂f/∂z = ∂f/∂z says nothing: show the local partial instead
             local_expr = sum(self._symbolic.local(y, k) for _, _, k in
                              self.graph.out_edges(var, keys=True))
-            text, latex = f"{lhs[0]} = {to_unicode(local_expr)}", f"{lhs[1]} = {to_latex(local_expr)}"
+            text = f"{lhs[0]} = {to_unicode(local_expr)}"
+            latex = f"{lhs[1]} = {to_latex(local_expr)}"
         return Formula(text, latex)
 
     def check(self) -> CheckReport:
