@@ -53,7 +53,8 @@ class Op:
     """One primitive operation.
 
     ``partials[k]`` is ∂op/∂(argument k), written in ``ARGS``. ``template`` is how a node
-    applying the op reads in a diagram (``{0}`` is the first argument's name).
+    applying the op reads in a diagram (``{0}`` is the first argument's name), ``code`` how it
+    reads in the straight-line listing of the backward pass (default ``name(args)``).
     ``domain`` gives, per argument, an interval of valid inputs (used by the op tests).
     """
 
@@ -66,6 +67,11 @@ class Op:
     template: str
     call_names: tuple[str, ...] = ()
     domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0), (-3.0, 3.0))
+    code: str = ""
+
+    @property
+    def code_template(self) -> str:
+        return self.code or f"{self.name}({', '.join(f'{{{i}}}' for i in range(self.arity))})"
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:
@@ -74,30 +80,35 @@ class Op:
 
 def _fn(name: str, label: str, forward: Callable[..., Any], symbolic: Callable[..., sp.Expr],
         partial: sp.Expr, *, names: tuple[str, ...] = (),
-        domain: tuple[float, float] = (-3.0, 3.0)) -> Op:
+        domain: tuple[float, float] = (-3.0, 3.0), template: str = "") -> Op:
     """A one-argument function ``name(x)``, callable by ``name`` and any alias in ``names``."""
-    return Op(name, label, 1, forward, symbolic, (partial,), f"{label}({{0}})",
+    return Op(name, label, 1, forward, symbolic, (partial,), template or f"{label}({{0}})",
               (name, *names), (domain,))
 
 
 _TABLE: Final[tuple[Op, ...]] = (
     # Arithmetic as typed: a subtraction stays a subtraction, a division a division.
-    Op("add", "+", 2, lambda a, b: a + b, lambda a, b: a + b, (sp.S.One, sp.S.One), "{0} + {1}"),
-    Op("sub", "−", 2, lambda a, b: a - b, lambda a, b: a - b, (sp.S.One, -sp.S.One), "{0} − {1}"),
-    Op("mul", "×", 2, lambda a, b: a * b, lambda a, b: a * b, (_b, _a), "{0}·{1}"),
+    Op("add", "+", 2, lambda a, b: a + b, lambda a, b: a + b, (sp.S.One, sp.S.One), "{0} + {1}",
+       code="{0} + {1}"),
+    Op("sub", "−", 2, lambda a, b: a - b, lambda a, b: a - b, (sp.S.One, -sp.S.One), "{0} − {1}",
+       code="{0} - {1}"),
+    Op("mul", "×", 2, lambda a, b: a * b, lambda a, b: a * b, (_b, _a), "{0}·{1}",
+       code="{0} * {1}"),
     Op("div", "÷", 2, lambda a, b: a / b, lambda a, b: a / b, (1 / _b, -_a / _b**2), "{0}/{1}",
-       domain=((-3.0, 3.0), (0.5, 3.0))),
+       domain=((-3.0, 3.0), (0.5, 3.0)), code="{0} / {1}"),
     Op("pow", "^", 2, lambda a, b: a**b, lambda a, b: a**b,
-       (_b * _a ** (_b - 1), _a**_b * sp.log(_a)), "{0}^{1}", domain=((0.5, 3.0), (-2.0, 2.0))),
-    Op("neg", "−", 1, lambda a: -a, lambda a: -a, (-sp.S.One,), "−{0}"),
-    Op("id", "=", 1, lambda a: a, lambda a: a, (sp.S.One,), "{0}"),
+       (_b * _a ** (_b - 1), _a**_b * sp.log(_a)), "{0}^{1}", domain=((0.5, 3.0), (-2.0, 2.0)),
+       code="{0} ** {1}"),
+    Op("neg", "−", 1, lambda a: -a, lambda a: -a, (-sp.S.One,), "−{0}", code="-{0}"),
+    Op("id", "=", 1, lambda a: a, lambda a: a, (sp.S.One,), "{0}", code="{0}"),
     # Elementary functions.
     _fn("sin", "sin", np.sin, sp.sin, sp.cos(_a)),
     _fn("cos", "cos", np.cos, sp.cos, -sp.sin(_a)),
     _fn("tan", "tan", np.tan, sp.tan, 1 + sp.tan(_a) ** 2, domain=(-1.2, 1.2)),
     _fn("exp", "exp", np.exp, sp.exp, sp.exp(_a)),
     _fn("log", "ln", np.log, sp.log, 1 / _a, names=("ln",), domain=(0.1, 5.0)),
-    _fn("sqrt", "√", np.sqrt, sp.sqrt, 1 / (2 * sp.sqrt(_a)), domain=(0.1, 5.0)),
+    _fn("sqrt", "√", np.sqrt, sp.sqrt, 1 / (2 * sp.sqrt(_a)), domain=(0.1, 5.0),
+        template="√{0}"),
     _fn("tanh", "tanh", np.tanh, sp.tanh, 1 - sp.tanh(_a) ** 2),
     _fn("sinh", "sinh", np.sinh, sp.sinh, sp.cosh(_a)),
     _fn("cosh", "cosh", np.cosh, sp.cosh, sp.sinh(_a)),
@@ -113,7 +124,7 @@ _TABLE: Final[tuple[Op, ...]] = (
     # |x|′(0) = 0, ties in max/min split the gradient evenly).
     _fn("relu", "ReLU", lambda a: np.maximum(a, 0.0), lambda a: sp.Max(0, a),
         sp.Heaviside(_a, 0), names=("ReLU",)),
-    _fn("abs", "|·|", np.abs, sp.Abs, sp.sign(_a), names=("Abs",)),
+    _fn("abs", "|·|", np.abs, sp.Abs, sp.sign(_a), names=("Abs",), template="|{0}|"),
     Op("max", "max", 2, np.maximum, sp.Max,
        (sp.Heaviside(_a - _b, _HALF), sp.Heaviside(_b - _a, _HALF)), "max({0}, {1})", ("max",)),
     Op("min", "min", 2, np.minimum, sp.Min,

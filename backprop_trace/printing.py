@@ -15,7 +15,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-__all__ = ["pretty_name", "latex_name", "fmt_number", "to_unicode", "to_latex",
+__all__ = ["pretty_name", "latex_name", "fmt_number", "to_unicode", "to_latex", "to_code",
+           "code_node", "node_text",
            "superscript", "PARTIAL_RE"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -171,3 +172,25 @@ def node_text(G: Any, node: str) -> str:
         if sup is not None:
             return f"{shown[0]}{sup}"
     return OPS[attrs["op"]].template.format(*shown)
+
+
+class _CodePrinter(StrPrinter):
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        m = PARTIAL_RE.match(expr.name)
+        return f"d{m.group(1)}_d{m.group(2)}" if m else expr.name
+
+
+def to_code(expr: Any) -> str:
+    """A sympy expression as Python-like code: ``u1*z``, ∂u/∂x as ``du_dx``."""
+    return _CodePrinter().doprint(expr)
+
+
+def code_node(G: Any, node: str) -> str:
+    """A node's forward line in the straight-line listing: ``x + y``, ``sin(u1)``."""
+    from .ops import OPS
+
+    attrs = G.nodes[node]
+    args = [G.nodes[a]["text"] if G.nodes[a]["kind"] == "const" else a for a in attrs["args"]]
+    if attrs["abstract"]:
+        return f"{attrs['op']}({', '.join(args)})"
+    return OPS[attrs["op"]].code_template.format(*args)

@@ -66,6 +66,14 @@ class Symbolic:
                     {ARGS[i]: self.symbol(a) for i, a in enumerate(args)})
         return self._locals[key]
 
+    def node_expr_local(self, node: str) -> sp.Expr:
+        """An operation node in terms of its arguments' symbols: ``x + y`` for u₁."""
+        attrs = self.G.nodes[node]
+        args = [self.symbol(a) for a in args_of(self.G, node)]
+        if attrs["abstract"]:
+            return sp.Function(attrs["op"])(*args)
+        return OPS[attrs["op"]].symbolic(*args)
+
     # -- the symbolic fields of a Step ------------------------------------------------------
 
     def local_expr(self, step: Step) -> sp.Expr:

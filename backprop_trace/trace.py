@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -19,6 +20,8 @@ from .graph import build_graph
 from .limits import DEFAULT_LIMITS, Limits
 from .parse import parse
 from .printing import pretty_name, to_latex, to_unicode
+from .render import FORMATS, Renderer, convert_svg, render
+from .themes import Theme, get_theme
 from .symbolic import Symbolic, partial_symbol
 
 __all__ = ["trace", "Trace", "Formula"]
@@ -48,7 +51,7 @@ def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None 
     symbolic = Symbolic(G)
     steps = tuple(Step(**fields, _symbolic=symbolic) for fields in step_fields)
     symbolic.attach(steps)
-    return Trace(G, wrt_names, values, steps, adjoint, symbolic, limits)
+    return Trace(G, wrt_names, values, steps, adjoint, symbolic, limits, system.text)
 
 
 def _check_wrt(G: nx.MultiDiGraph, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -79,14 +82,16 @@ class Trace:
 
     def __init__(self, G: nx.MultiDiGraph, wrt: tuple[str, ...], values: Mapping[str, Any] | None,
                  steps: tuple[Step, ...], adjoint: Mapping[str, Any], symbolic: Symbolic,
-                 limits: Limits) -> None:
+                 limits: Limits, source: str = "") -> None:
         self.graph = G
+        self.source = source
         self.wrt = wrt
         self.steps = steps
         self.limits = limits
         self._node_values = values
         self._adjoint = adjoint
         self._symbolic = symbolic
+        self._renderers: dict[tuple[str, str], Renderer] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
@@ -178,6 +183,39 @@ class Trace:
             return forward(self.graph, point)[self.output]
 
         return check_gradient(inputs, self.grad, evaluate, self.expr, symbols)
+
+    # -- pictures (rendering) --------------------------------------------------------------------
+
+    def renderer(self, theme: str | Theme = "default", rankdir: str = "LR") -> Renderer:
+        """The renderer for a theme and direction; its one layout is made on first use."""
+        theme = get_theme(theme)
+        key = (theme.name, rankdir)
+        if key not in self._renderers:
+            self._renderers[key] = Renderer(self, theme, rankdir)
+        return self._renderers[key]
+
+    def frames(self, fmt: str = "svg", *, theme: str | Theme = "default",
+               rankdir: str = "LR") -> list[Any]:
+        """Frame 0 (forward pass done) and one frame after each step: SVG strings, or PNG/PDF
+        bytes. Every frame has the same layout and viewBox."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r} (must be one of {list(FORMATS)})")
+        r = self.renderer(theme, rankdir)
+        svgs = [r.svg(k) for k in range(len(self.steps) + 1)]
+        return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
+
+    def to_dot(self, step: int | None = None, *, theme: str | Theme = "default",
+               rankdir: str = "LR") -> str:
+        """DOT source of frame ``step`` (0 = forward pass; None = the master the layout is
+        made from). Frames reuse the master's layout, so render them with ``frames()``."""
+        return self.renderer(theme, rankdir).dot(step)
+
+    def render(self, out_dir: str | Path, formats: Iterable[str] = ("svg",), *,
+               theme: str | Theme = "default", rankdir: str = "LR",
+               progress: bool | None = None) -> list[Path]:
+        """Write the frames and the other outputs into ``out_dir``; return their paths."""
+        return render(self, out_dir, formats, theme=get_theme(theme), rankdir=rankdir,
+                      progress=progress)
 
     def __repr__(self) -> str:
         shown = f"value={_plain(self.value)!r}, " if self.value is not None else ""
