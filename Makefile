@@ -1,6 +1,6 @@
 # Two entry points, each doing all of its own set-up on a fresh Debian/Ubuntu machine:
 #   make demo   trace the D2L multivariate chain-rule example
-#   make test   run the whole test suite
+#   make test   run the whole test suite (installs Chromium for the HTML player test)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,15 +8,15 @@ STAMP  := $(VENV)/.installed
 # root installs system packages directly; anyone else through sudo
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup graphviz clean
+.PHONY: demo test setup system-packages browser clean
 
 demo: setup
 	$(BIN)/python -m backprop_trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
-setup: $(STAMP) graphviz
+setup: $(STAMP) system-packages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -27,15 +27,28 @@ $(STAMP): pyproject.toml
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && \
 	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,browser]'
 	@touch $(STAMP)
 
-# The system Graphviz program `dot` lays out the diagrams; install it where it is missing.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  echo "Installing Graphviz (dot)…"; \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
+# System programs: Graphviz's `dot` lays out the diagrams, librsvg's `rsvg-convert` makes PNG
+# and PDF frames, DejaVu fonts have the math glyphs (∂, ₁, −). Installed where missing.
+APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+system-packages:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v rsvg-convert >/dev/null 2>&1 || missing="$$missing librsvg2-bin"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing…"; \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; \
+	fi
+
+# Debian's Chromium, driven by Playwright, tests the HTML player.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installing chromium (for the HTML player test)…"; \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium >/dev/null || \
+	  echo "chromium could not be installed: the browser test will be skipped"; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-
 from .printing import code_node, fmt_number, to_code
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ def narrative(t: Trace) -> str:
         attrs = G.nodes[node]
         if attrs["kind"] == "const":
             continue
-        expr = "input" if attrs["kind"] == "input" else f"${to_latex(t._symbolic.node_expr_local(node))}$"
+        expr = "input" if attrs["kind"] == "input" else f"${to_latex(t.local_expr(node))}$"
         value = f"${_num(t.values[node])}$" if t.values else "—"
         lines.append(f"| ${latex_name(node)}$ | {expr} | {value} |")
     lines += ["", "## Backward pass", "",

@@ -58,7 +58,9 @@ _SCRIPT: Final = """
     root.dataset.frame = k;
     if (%(standalone)s) history.replaceState(null, "", "#" + k);
   }
-  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ play"; } }
+  function stop() {
+    if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ play"; }
+  }
   function toggle() {
     if (timer) { stop(); return; }
     if (current === last) show(0);

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -80,7 +80,12 @@ class Renderer:
         return self.master.frame(self.views[self._check(frame)])
 
     def frame_parts(self) -> list[list[str]]:
-        return [self.master.parts(v) for v in self.views]
+        return list(self.master.all_parts(self.views))
+
+    def all_svgs(self) -> Iterator[str]:
+        """Every frame's SVG in order, each made incrementally from the one before."""
+        for parts in self.master.all_parts(self.views):
+            yield "".join(parts)
 
     def captions(self) -> list[str]:
         return [v.caption for v in self.views]
@@ -131,8 +136,7 @@ def render(t: Trace, out_dir: str | Path, formats: Iterable[str] = ("svg",), *,
     names = [f"step-{k:0{width}d}" for k in range(count)]
     out.remove_stale_frames({f"{n}.{fmt}" for n in names for fmt in formats})
     show_progress = count > _PROGRESS_FROM if progress is None else progress
-    for k, name in enumerate(names):
-        svg = renderer.svg(k)
+    for k, (name, svg) in enumerate(zip(names, renderer.all_svgs())):
         for fmt in formats:
             out.write(f"{name}.{fmt}", svg if fmt == "svg" else convert_svg(svg, fmt))
         if show_progress:

@@ -21,8 +21,8 @@ from .limits import DEFAULT_LIMITS, Limits
 from .parse import parse
 from .printing import pretty_name, to_latex, to_unicode
 from .render import FORMATS, Renderer, convert_svg, render
-from .themes import Theme, get_theme
 from .symbolic import Symbolic, partial_symbol
+from .themes import Theme, get_theme
 
 __all__ = ["trace", "Trace", "Formula"]
 
@@ -140,6 +140,13 @@ class Trace:
         self._require_node(node)
         return self._symbolic.expr(node)
 
+    def local_expr(self, node: str) -> sp.Expr:
+        """An operation node in its arguments' symbols (``x + y`` for u₁ = x + y)."""
+        self._require_node(node)
+        if self.graph.nodes[node]["kind"] != "op":
+            return self._symbolic.symbol(node)
+        return self._symbolic.node_expr_local(node)
+
     def chain_rule(self, var: str) -> Formula:
         """∂y/∂var = Σⱼ ∂y/∂uⱼ·∂uⱼ/∂var over the nodes uⱼ that use ``var`` directly.
 
@@ -201,7 +208,7 @@ class Trace:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r} (must be one of {list(FORMATS)})")
         r = self.renderer(theme, rankdir)
-        svgs = [r.svg(k) for k in range(len(self.steps) + 1)]
+        svgs = list(r.all_svgs())
         return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
 
     def to_dot(self, step: int | None = None, *, theme: str | Theme = "default",

@@ -1,0 +1,66 @@
+"""Frames vs one plain Graphviz layout, measured in the same run.
+
+    python benchmarks/bench_frames.py
+
+For each size: the time to produce every frame of a fresh trace (frame views, the one
+``dot`` layout, restyling each frame) divided by the time of one plain ``dot -Tsvg`` of the
+same graph. Target at about 100 nodes / 150 steps: ratio ≤ 2.0 (a layout per frame would be
+about the number of frames).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import random_network  # noqa: E402
+
+import backprop_trace as bt  # noqa: E402
+
+
+def plain_dot_seconds(source: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def frames_seconds(lines: list[str], at: dict[str, float]) -> tuple[float, int, int]:
+    t = bt.trace(lines, at=at)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frames = t.frames()
+    return time.perf_counter() - start, len(t.graph), len(frames)
+
+
+def main() -> None:
+    print("ratio = time to produce every frame / time of one plain dot -Tsvg of the same graph,")
+    print("measured alternately in this run; best of N and median of N (shared machines are noisy)")
+    print(f"{'nodes':>6} {'frames':>7} {'all frames s':>13} {'one dot s':>10} {'best':>6} "
+          f"{'median':>7}")
+    for size in (10, 100, 300, 1000):
+        lines, at = random_network(size)
+        repeats = 7 if size <= 100 else 3 if size <= 300 else 1
+        frame_times, dot_times = [], []
+        for _ in range(repeats):
+            frames_s, nodes, n_frames = frames_seconds(lines, at)
+            t = bt.trace(lines, at=at)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                dot_times.append(plain_dot_seconds(t.to_dot()))
+            frame_times.append(frames_s)
+        best = min(frame_times) / min(dot_times)
+        median = statistics.median(f / d for f, d in zip(frame_times, dot_times))
+        print(f"{nodes:>6} {n_frames:>7} {min(frame_times):>13.3f} {min(dot_times):>10.3f} "
+              f"{best:>6.2f} {median:>7.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

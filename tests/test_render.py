@@ -1,0 +1,221 @@
+"""Frames and files: one layout, deterministic bytes, the diagram conventions, safe writing."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+import backprop_trace as bt
+from backprop_trace.dot_source import html
+from backprop_trace.render import LargeGraphWarning
+
+GATE = ("f = (x + y) * z", {"x": -2, "y": 5, "z": -4})
+FAN_OUT = ("e = (a + b) * (b + 1)", {"a": 2, "b": 1})
+ABSTRACT = "u = f(x, y, z); x = x(a, b); y = y(a, b); z = z(a, b)"
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return bt.trace(GATE[0], at=GATE[1])
+
+
+@pytest.fixture(scope="module")
+def gate_frames(gate):
+    return gate.frames()
+
+
+def texts(svg):
+    return [re.sub(r"&#160;", " ", t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def view_box(svg):
+    return re.search(r'viewBox="([^"]+)"', svg).group(1)
+
+
+def test_one_frame_per_step_plus_the_forward_pass(gate, gate_frames):
+    assert len(gate_frames) == len(gate.steps) + 1 == 6
+    assert all(f.startswith("<?xml") and f.rstrip().endswith("</svg>") for f in gate_frames)
+
+
+def test_one_layout_nothing_moves(gate_frames):
+    assert len({view_box(f) for f in gate_frames}) == 1
+    positions = [re.findall(r'<g id="(n\d+)" class="node">.*?d="([^"]+)"', f, re.S)
+                 for f in gate_frames]
+    assert all(p == positions[0] for p in positions)
+
+
+def test_frames_are_byte_identical_across_runs(gate_frames):
+    again = bt.trace(GATE[0], at=GATE[1]).frames()
+    assert again == gate_frames
+    code = ("import backprop_trace as bt; import hashlib;"
+            f"fs = bt.trace({GATE[0]!r}, at={GATE[1]!r}).frames();"
+            "print(hashlib.sha256(''.join(fs).encode()).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(digests) == 1
+
+
+def test_frame_zero_shows_values_and_unknown_gradients(gate_frames):
+    shown = texts(gate_frames[0])
+    for value in ("= −2", "= 5", "= −4", "= 3", "= −12"):
+        assert value in shown
+    for node in ("x", "y", "z", "u₁", "f"):
+        assert f"∂f/∂{node} = ?" in shown
+    assert not any(re.fullmatch(r"∂f/∂\S+ = 0", t) for t in shown)  # never 0 before computed
+    assert 'visibility="hidden"' in gate_frames[0]
+
+
+def test_last_frame_has_every_gradient(gate_frames):
+    shown = texts(gate_frames[-1])
+    for line in ("∂f/∂x = −4", "∂f/∂y = −4", "∂f/∂z = 3", "∂f/∂u₁ = −4", "∂f/∂f = 1"):
+        assert line in shown
+    assert 'visibility="hidden"' not in gate_frames[-1]
+
+
+def test_edges_carry_local_partials_symbolic_and_numeric(gate_frames):
+    shown = texts(gate_frames[0])
+    assert {"∂f/∂u₁ = z = −4", "∂f/∂z = u₁ = 3", "∂u₁/∂x = 1", "∂u₁/∂y = 1"} <= set(shown)
+
+
+def test_captions_and_highlight(gate_frames):
+    caption = "step 4/5: ∂f/∂x += ∂f/∂u₁ · ∂u₁/∂x = (−4)·(1) = −4   → ∂f/∂x = −4"
+    assert caption in texts(gate_frames[4])
+    assert "forward pass: f = −12" in texts(gate_frames[0])[0]
+    highlighted = re.findall(r'<g id="(n\d+)" class="node">(?:(?!</g>).)*stroke-width="3"',
+                             gate_frames[4], re.S)
+    assert highlighted == ["n0"]  # x, the node receiving the contribution
+
+
+def test_fan_out_caption_counts_contributions():
+    frames = bt.trace(FAN_OUT[0], at=FAN_OUT[1]).frames()
+    captions = [t for f in frames for t in texts(f) if t.startswith("step")]
+    assert any(c.endswith("(contribution 1 of 2)") for c in captions)
+    assert any("→ ∂e/∂b = 5   (contribution 2 of 2)" in c for c in captions)
+
+
+def test_abstract_trace_shows_symbolic_partials_and_the_growing_sum():
+    frames = bt.trace(ABSTRACT).frames()
+    final = texts(frames[-1])
+    assert "∂u/∂a = ∂u/∂x·∂x/∂a + ∂u/∂y·∂y/∂a + ∂u/∂z·∂z/∂a" in final
+    middle = [t for f in frames for t in texts(f) if t.startswith("∂u/∂a = ")]
+    assert min(map(len, middle)) < max(map(len, middle))  # the sum grows
+
+
+def test_forward_and_backward_coded_redundantly(gate_frames):
+    last = gate_frames[-1]
+    assert 'stroke-dasharray' in last  # dashed backward arrows
+    assert "#0571b0" in last and "#ca0020" in last  # colour-blind-safe default palette
+
+
+@pytest.mark.parametrize("theme,colours", [("classic", ("#1a9850", "#d73027")),
+                                           ("dark", ("#1e1e1e", "#ef8a62"))])
+def test_themes(gate, theme, colours):
+    svg = gate.frames(theme=theme)[-1]
+    assert all(c in svg for c in colours)
+
+
+def test_rankdir_tb_and_bad_options(gate):
+    lr, tb = gate.frames()[0], gate.frames(rankdir="TB")[0]
+    width = lambda s: float(view_box(s).split()[2])  # noqa: E731
+    height = lambda s: float(view_box(s).split()[3])  # noqa: E731
+    assert width(lr) / height(lr) > width(tb) / height(tb)
+    with pytest.raises(ValueError, match="rankdir"):
+        gate.frames(rankdir="XY")
+    with pytest.raises(ValueError, match="theme"):
+        gate.frames(theme="neon")
+    with pytest.raises(ValueError, match="format"):
+        gate.frames("gif")
+
+
+def test_to_dot(gate):
+    dot = gate.to_dot(0)
+    assert dot.startswith("digraph") and "rankdir=LR" in dot and "∂f/∂x = ?" in dot
+    assert "∂f/∂x = −4" in gate.to_dot(len(gate.steps))
+    with pytest.raises(IndexError):
+        gate.to_dot(99)
+
+
+def test_html_escaping_helper():
+    assert html('a<b & "c">') == "a&lt;b &amp; &quot;c&quot;&gt;"
+
+
+def test_missing_dot_is_a_clear_render_error(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    t = bt.trace(GATE[0], at=GATE[1])
+    assert t.grad == {"x": -4.0, "y": -4.0, "z": 3.0}  # the trace itself works
+    with pytest.raises(bt.RenderError, match="apt-get install graphviz"):
+        t.frames()
+
+
+def test_render_writes_every_output(tmp_path, gate):
+    paths = gate.render(tmp_path / "out")
+    names = sorted(p.name for p in paths)
+    assert names == sorted([f"step-0{k}.svg" for k in range(6)] +
+                           ["index.html", "steps.md", "backward.py.txt", "trace.json"])
+    out = tmp_path / "out"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    doc = json.loads((out / "trace.json").read_text())
+    assert doc["grad"] == {"x": -4.0, "y": -4.0, "z": 3.0} and len(doc["steps"]) == 5
+    assert doc["steps"][3]["caption"].startswith("step 4/5: ∂f/∂x")
+    md = (out / "steps.md").read_text()
+    assert "$$" in md and r"\frac{\partial f}{\partial x} \mathrel{+}=" in md
+    assert r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
+    code = (out / "backward.py.txt").read_text()
+    assert "u1_bar = f_bar * z" in code and "x_bar = u1_bar" in code
+    html_page = (out / "index.html").read_text()
+    assert "http://" not in html_page.replace("http://www.w3.org", "")  # nothing fetched
+    assert "https://" not in html_page
+
+
+def test_render_leaves_foreign_files_and_removes_stale_frames(tmp_path, gate):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "step-99.svg").write_text("stale frame from a longer trace")
+    gate.render(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "step-99.svg").exists()
+
+
+def test_fan_out_listing_sums_adjoints(tmp_path):
+    bt.trace(FAN_OUT[0], at=FAN_OUT[1]).render(tmp_path)
+    code = (tmp_path / "backward.py.txt").read_text()
+    assert "b_bar = u2_bar" in code and "b_bar += u1_bar" in code
+
+
+def test_unwritable_output_directory(tmp_path, gate):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(bt.RenderError, match="cannot create"):
+        gate.render(blocker / "sub")
+
+
+def test_png_and_pdf_frames_share_the_layout(tmp_path, gate):
+    paths = gate.render(tmp_path, formats=("svg", "png", "pdf"))
+    pngs = sorted(p for p in paths if p.suffix == ".png")
+    pdfs = sorted(p for p in paths if p.suffix == ".pdf")
+    assert len(pngs) == len(pdfs) == 6
+    sizes = {p.read_bytes()[16:24] for p in pngs}  # PNG IHDR width and height
+    assert len(sizes) == 1
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    slides = (tmp_path / "slides.tex").read_text()
+    assert "\\only<6>" in slides and "step-05.pdf" in slides
+
+
+def test_large_graph_warns_and_still_renders():
+    lines = ["v0 = x"] + [f"v{i} = v{i - 1} * w + {i}" for i in range(1, 120)]
+    t = bt.trace(lines, at={"x": 0.5, "w": 0.9}, wrt=["x"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = t.renderer().svg(0)
+    assert any(issubclass(w.category, LargeGraphWarning) for w in caught)
+    assert svg.rstrip().endswith("</svg>")
+
+
+def test_progress_on_stderr_for_many_frames(tmp_path, capfd):
+    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1})" for i in range(1, 60)]
+    bt.trace(lines, at={"x": 0.5}).render(tmp_path)
+    assert "writing frames: 62/62" in capfd.readouterr().err
