@@ -6,11 +6,13 @@
 """
 
 from .backward import Step
+from .calculus import LimitRow, Tangent
 from .check import CheckReport
 from .errors import DomainError, GraphError, ParseError, RenderError, TraceError
 from .limits import DEFAULT_LIMITS, Limits
-from .trace import Formula, Trace, trace
+from .trace import Formula, Frame, Trace, trace
 
-__all__ = ["trace", "Trace", "Step", "Formula", "CheckReport", "Limits", "DEFAULT_LIMITS",
+__all__ = ["trace", "Trace", "Step", "Formula", "Frame", "CheckReport", "LimitRow", "Tangent",
+           "Limits", "DEFAULT_LIMITS",
            "TraceError", "ParseError", "GraphError", "DomainError", "RenderError"]
 __version__ = "0.1.0"

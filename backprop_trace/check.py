@@ -45,6 +45,9 @@ class CheckReport:
     def max_error(self) -> float:
         return max((max(r.error_central, r.error_symbolic) for r in self.rows), default=0.0)
 
+    def __str__(self) -> str:
+        return format_check(self)
+
 
 def relative_error(a: Any, b: Any) -> float:
     """max |a − b| / max(|a|, |b|), elementwise; 0 where both are 0 (CS231n's measure)."""

@@ -1,6 +1,8 @@
 """Command line: ``python -m backprop_trace "f = (x + y)*z" --at x=-2,y=5,z=-4``.
 
-Exit status 0 on success, 2 on a user error (one message on stderr, no traceback).
+The bare form traces and writes the frames; ``limit``, ``tangent`` and ``check`` cover the rest
+of the calculus chapter. Exit status 0 on success, 2 on a user error (one message on stderr,
+no traceback), 1 only for a bug.
 """
 
 from __future__ import annotations
@@ -8,31 +10,48 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import warnings
+import webbrowser
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 
 from . import __version__
-from .check import format_check
 from .errors import TraceError
-from .printing import fmt_number, pretty_name, to_unicode
-from .trace import Trace, trace
 
-__all__ = ["main", "parse_at"]
+__all__ = ["main", "parse_at", "UsageError"]
 
+DEFAULT_OUT: Final = "trace-out"
+SUBCOMMANDS: Final = ("limit", "tangent", "check")
 EXAMPLES: Final = """\
 examples:
-  python -m backprop_trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
-  python -m backprop_trace "f = (x + y) * z" --at x=-2,y=5,z=-4
-  python -m backprop_trace "u = 3x² − 4x" --at x=1 --check
-  python -m backprop_trace "f = sqrt(x1^2 + x2^2 + x3^2)" --at x1=1,x2=2,x3=2
+  backprop-trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
+  backprop-trace "f = (x + y) * z" --at x=-2,y=5,z=-4 --format svg,png --open
+  backprop-trace "f = 1/(1+exp(-(w0*x0 + w1*x1 + w2)))" --at w0=2,w1=-3,w2=-3,x0=-1,x1=-2
+  backprop-trace "f = sqrt(x1^2 + x2^2 + x3^2)" --at x1=1,x2=2,x3=2 --theme dark
+  backprop-trace limit "u = 3x² − 4x" --at x=1
+  backprop-trace tangent "u = 3x² − 4x" --at x=1 -o plots
+  backprop-trace check "f = (x + y) * z" --at x=-2,y=5,z=-4
+
+subcommands (the first argument):
+  limit     the difference quotient (f(x+h) − f(x))/h for shrinking h, next to f′(x)
+  tangent   plot the function and its tangent line at the point (needs matplotlib)
+  check     backprop gradient vs central differences vs sympy.diff
 """
 _AT_ITEM: Final = re.compile(r"\s*([^=,\s]+)\s*=\s*(\[[^\]]*\]|[^,\[\]]*)\s*(?:,|$)")
 
 
 class UsageError(TraceError):
     """A command-line argument is malformed."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so every user error takes one path."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see --help)")
 
 
 def parse_at(items: Sequence[str]) -> dict[str, Any]:
@@ -46,6 +65,8 @@ def parse_at(items: Sequence[str]) -> dict[str, Any]:
                 raise UsageError(f"--at {item!r}: expected name=value pairs separated by commas, "
                                  f"e.g. --at x=-2,y=5 or --at x=[1,2,2]")
             name, text = m.group(1), m.group(2).strip()
+            if name in values:
+                raise UsageError(f"--at gives {name} twice")
             values[name] = _number_or_list(name, text)
             pos = m.end()
     return values
@@ -54,8 +75,8 @@ def parse_at(items: Sequence[str]) -> dict[str, Any]:
 def _number_or_list(name: str, text: str) -> Any:
     try:
         if text.startswith("["):
-            parts = [p for p in text[1:-1].split(",") if p.strip()]
-            if not parts:
+            parts = text[1:-1].split(",")
+            if not text.endswith("]") or not all(p.strip() for p in parts):
                 raise ValueError
             return np.array([float(p.replace("−", "-")) for p in parts])
         return float(text.replace("−", "-"))
@@ -64,64 +85,161 @@ def _number_or_list(name: str, text: str) -> Any:
                          f"[1,2,2]") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="backprop-trace",
-        description="Trace the chain rule through an expression, one backward step at a time.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("equations", nargs="+", metavar="EQUATION",
-                        help="equations or an expression; several may be given, or one "
-                             "string separated by ';'")
+                        help="equations or an expression; several may be given, or one string "
+                             "separated by ';'")
     parser.add_argument("--at", action="append", default=[], metavar="NAME=VALUE,…",
                         help="input values, e.g. x=-2,y=5 or x=[1,2,2] (repeatable)")
-    parser.add_argument("--wrt", help="differentiate only with respect to these inputs "
-                                      "(comma-separated)")
-    parser.add_argument("--output", help="the output equation when several could be")
-    parser.add_argument("--check", action="store_true",
-                        help="also compare with central differences and sympy.diff")
+    parser.add_argument("--wrt", metavar="NAMES", help="differentiate only with respect to "
+                                                       "these inputs (comma-separated)")
+    parser.add_argument("--output", metavar="NAME", help="the output equation when several "
+                                                         "could be")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    prog = "backprop-trace" + (f" {command}" if command else "")
+    descriptions = {
+        None: "Trace the chain rule through an expression, one backward step at a time: writes "
+              "SVG frames, an HTML player, a narrative and more to an output directory.",
+        "limit": "The derivative as a limit: (f(x+h) − f(x))/h for shrinking h, next to f′(x).",
+        "tangent": "Plot the function and its tangent line at the given point (needs "
+                   "matplotlib).",
+        "check": "Compare the backprop gradient with central differences and sympy.diff.",
+    }
+    parser = _ArgumentParser(prog=prog, description=descriptions[command], epilog=EXAMPLES,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(parser)
+    if command in (None, "tangent"):
+        parser.add_argument("-o", "--out", metavar="DIR", default=DEFAULT_OUT,
+                            help=f"output directory (default: ./{DEFAULT_OUT})")
+        parser.add_argument("--format", default="svg", metavar="FORMATS",
+                            help="comma-separated: svg, png, pdf (default: svg)")
+        parser.add_argument("--theme", default="default",
+                            choices=("default", "classic", "dark"),
+                            help="default: colour-blind safe; classic: green/red; dark")
+    if command is None:
+        parser.add_argument("--rankdir", default="LR", choices=("LR", "TB"),
+                            help="graph direction: left to right (default) or top to bottom")
+        parser.add_argument("--open", action="store_true", help="open index.html in a browser")
+        parser.add_argument("--check", action="store_true",
+                            help="also print the gradient check table")
+    if command == "limit":
+        parser.add_argument("--steps", type=int, default=5, metavar="N",
+                            help="how many h values: 0.1, 0.01, … (default 5)")
     parser.add_argument("--version", action="version", version=f"backprop-trace {__version__}")
     return parser
 
 
+def _trace(args: argparse.Namespace) -> Any:
+    from .trace import trace
 
-
-def run(args: argparse.Namespace) -> str:
     at = parse_at(args.at) if args.at else None
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
-    t = trace(args.equations, at=at, wrt=wrt, output=args.output)
-    lines = [summary(t)]
+    return trace(args.equations, at=at, wrt=wrt, output=args.output)
+
+
+def _formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    bad = [f for f in formats if f not in allowed]
+    if bad or not formats:
+        raise UsageError(f"--format {text!r}: choose from {', '.join(allowed)}")
+    return formats
+
+
+def run_trace(args: argparse.Namespace) -> list[str]:
+    from .check import format_check
+    from .render import FORMATS, LargeGraphWarning
+
+    t = _trace(args)
+    formats = _formats(args.format, FORMATS)
+    lines = summary(t)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LargeGraphWarning)
+        paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir)
+    for w in caught:
+        print(f"backprop-trace: warning: {w.message}", file=sys.stderr)
+    frames = sum(1 for p in paths if p.name.startswith("step-") and p.suffix == f".{formats[0]}")
+    others = ", ".join(p.name for p in paths if not p.name.startswith("step-"))
+    out = Path(args.out)
+    lines += ["", f"wrote {frames} frames ({', '.join(formats)}) and {others} to {out}/",
+              f"step through them: open {out / 'index.html'}"]
     if args.check:
         lines += ["", format_check(t.check())]
-    return "\n".join(lines)
+    if args.open:
+        webbrowser.open((out / "index.html").resolve().as_uri())
+    return lines
 
 
-def summary(t: Trace) -> str:
-    """The chain rule and gradient of every input, as plain text."""
+def run_limit(args: argparse.Namespace) -> list[str]:
+    from .calculus import limit_table, scalar_input
+    from .printing import pretty_name
+
+    if not 1 <= args.steps <= 15:
+        raise UsageError("--steps must be between 1 and 15")
+    t = _trace(args)
+    var = scalar_input(t, None)
+    rows = limit_table(t, var, [10.0 ** -k for k in range(1, args.steps + 1)])
+    name, y = pretty_name(var), pretty_name(t.output)
+    lines = [f"{'h':>8}  ({y}({name}+h) − {y}({name}))/h   error"]
+    lines += [f"{r.h:>8.0e}  {r.quotient:>22.10f}   {r.error:+.2e}" for r in rows]
+    lines.append(f"exact derivative d{y}/d{name} at {name} = {t.values[var]:g}: "
+                 f"{t.grad[var]:.10g}")
+    return lines
+
+
+def run_tangent(args: argparse.Namespace) -> list[str]:
+    from .plotting import plot_tangent, tangent_label
+
+    t = _trace(args)
+    paths = plot_tangent(t, args.out, formats=_formats(args.format, ("svg", "png", "pdf")),
+                         theme=args.theme)
+    return [f"tangent at the point: {tangent_label(t)}",
+            "wrote " + ", ".join(str(p) for p in paths)]
+
+
+def run_check(args: argparse.Namespace) -> list[str]:
+    from .check import format_check
+
+    report = _trace(args).check()
+    return [format_check(report)]
+
+
+def summary(t: Any) -> list[str]:
+    """The value, and for every input the chain rule with its symbolic and numeric value."""
+    from .printing import fmt_number, pretty_name, to_unicode
+
     lines = []
     if t.value is not None:
         lines.append(f"{pretty_name(t.output)} = {fmt_number(t.value)}")
     for x in t.wrt:
-        rule = t.chain_rule(x)
-        line = f"{rule}"
-        expr = t.grad_expr[x]
-        shown = to_unicode(expr)
-        if shown not in rule.split(" = ", 1)[1]:
-            line += f" = {shown}"
+        rule = str(t.chain_rule(x))
+        shown = to_unicode(t.grad_expr[x])
+        if shown != rule.split(" = ", 1)[1]:
+            rule += f" = {shown}"
         if x in t.grad:
-            line += f" = {fmt_number(t.grad[x])}"
-        lines.append(line)
-    return "\n".join(lines)
+            rule += f" = {fmt_number(t.grad[x])}"
+        lines.append(rule)
+    return lines
+
+
+_RUNNERS: Final = {None: run_trace, "limit": run_limit, "tangent": run_tangent,
+                   "check": run_check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed its one-line usage error
-        return int(exc.code or 0) and 2
-    try:
-        print(run(args))
+        args = build_parser(command).parse_args(argv[1:] if command else argv)
+        lines = _RUNNERS[command](args)
     except TraceError as exc:
         print(f"backprop-trace: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("backprop-trace: interrupted", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        print("\n".join(lines))
     return 0

@@ -118,8 +118,8 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
 <input class="bt-slider" type="range" min="0" max="{last}" value="0" aria-label="frame">
 <span class="bt-counter">frame 0 / {last}</span>
 </div>
-<div class="bt-caption" aria-live="polite"></div>
-<div class="bt-stage"></div>
+<div class="bt-caption" aria-live="polite">{escape(captions[start])}</div>
+<div class="bt-stage">{"".join(frames[start])}</div>
 <script type="application/json" class="bt-data">{payload}</script>
 <script>{script}</script>
 </div>"""

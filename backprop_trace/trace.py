@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
+from html import escape as html_escape
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,18 +15,19 @@ import numpy as np
 import sympy as sp
 
 from .backward import Step, backward
+from .calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
 from .check import CheckReport, check_gradient
-from .errors import GraphError
+from .errors import GraphError, RenderError
 from .forward import forward
 from .graph import build_graph
 from .limits import DEFAULT_LIMITS, Limits
 from .parse import parse
-from .printing import pretty_name, to_latex, to_unicode
+from .printing import fmt_number, pretty_name, to_latex, to_unicode
 from .render import FORMATS, Renderer, convert_svg, render
 from .symbolic import Symbolic, partial_symbol
 from .themes import Theme, get_theme
 
-__all__ = ["trace", "Trace", "Formula"]
+__all__ = ["trace", "Trace", "Formula", "Frame"]
 
 
 def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None = None,
@@ -224,6 +227,71 @@ class Trace:
         return render(self, out_dir, formats, theme=get_theme(theme), rankdir=rankdir,
                       progress=progress)
 
+    # -- notebooks ------------------------------------------------------------------------------
+
+    def frame(self, k: int, *, theme: str | Theme = "default", rankdir: str = "LR") -> Frame:
+        """Frame ``k`` (0 = forward pass done, k = after step k) as an object that displays
+        itself in Jupyter (SVG)."""
+        r = self.renderer(theme, rankdir)
+        k = r._check(k)
+        return Frame(k, r.views[k].caption, r.svg(k))
+
+    def step(self, k: int, **options: Any) -> Frame:
+        """The picture after step ``k`` (1-based, as in the captions); ``step(0)`` is the
+        forward pass."""
+        return self.frame(k, **options)
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the HTML player, showing the final gradients, with its step controls."""
+        global _DISPLAY_COUNT
+        _DISPLAY_COUNT += 1
+        try:
+            return self.renderer().html_fragment(f"bt-player-{_DISPLAY_COUNT}",
+                                                 start=len(self.steps))
+        except RenderError as exc:
+            text = "\n".join([*_summary_lines(self), "", f"(no picture: {exc})"])
+            return f"<pre>{html_escape(text)}</pre>"
+
+    def widget(self, **options: Any) -> Any:
+        """An ipywidgets slider over the frames (needs ipywidgets and a live kernel)."""
+        try:
+            import ipywidgets
+            from IPython.display import SVG, display
+        except ImportError:
+            raise RenderError("widget() needs ipywidgets: pip install ipywidgets "
+                              "(displaying the trace itself needs nothing extra)") from None
+        frames = self.frames(**options)
+        out = ipywidgets.Output()
+        slider = ipywidgets.IntSlider(value=len(frames) - 1, min=0, max=len(frames) - 1,
+                                      description="frame")
+
+        def show(change: Any) -> None:
+            out.clear_output(wait=True)
+            with out:
+                display(SVG(frames[slider.value]))
+
+        slider.observe(show, names="value")
+        show(None)
+        return ipywidgets.VBox([slider, out])
+
+    # -- the rest of the calculus chapter ----------------------------------------------------
+
+    def limit_table(self, var: str | None = None,
+                    steps: Sequence[float] = DEFAULT_STEPS) -> tuple[LimitRow, ...]:
+        """(f(x+h) − f(x))/h for h = 0.1, 0.01, …, next to the exact derivative."""
+        return limit_table(self, var, steps)
+
+    def tangent(self, var: str | None = None) -> Tangent:
+        """The tangent line at the traced point (slope = the gradient)."""
+        return tangent(self, var)
+
+    def plot_tangent(self, out_dir: str | Path, var: str | None = None,
+                     **options: Any) -> list[Path]:
+        """Plot the output and its tangent line (needs matplotlib)."""
+        from .plotting import plot_tangent
+
+        return plot_tangent(self, out_dir, var, **options)
+
     def __repr__(self) -> str:
         shown = f"value={_plain(self.value)!r}, " if self.value is not None else ""
         return (f"<Trace {self.output} of ({', '.join(self.inputs)}): {shown}"
@@ -234,6 +302,26 @@ class Trace:
             names = [n for n in self.graph.graph["order"] if self.graph.nodes[n]["kind"] != "const"]
             raise GraphError(f"{node!r} is not a variable of this trace "
                              f"(variables: {', '.join(names)})")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame's picture; displays itself as SVG in Jupyter."""
+
+    index: int
+    caption: str
+    svg: str
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+
+_DISPLAY_COUNT = 0
+
+
+def _summary_lines(t: Trace) -> list[str]:
+    lines = [f"{pretty_name(t.output)} = {fmt_number(t.value)}"] if t.value is not None else []
+    return lines + [str(t.chain_rule(x)) for x in t.wrt]
 
 
 def _latex_partial(y: str, x: str) -> str:
