@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
+import threading
 import warnings
 import webbrowser
 from collections.abc import Sequence
@@ -228,8 +230,14 @@ _RUNNERS: Final = {None: run_trace, "limit": run_limit, "tangent": run_tangent,
                    "check": run_check}
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # clean up like Ctrl-C: no temp files left
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     try:
         args = build_parser(command).parse_args(argv[1:] if command else argv)

@@ -14,6 +14,8 @@ from .errors import RenderError
 __all__ = ["OutputDir", "OWN_FILE_RE"]
 
 OWN_FILE_RE: Final = re.compile(r"step-\d+\.(svg|png|pdf)")
+_TEMP_RE: Final = re.compile(r"\.(step-\d+\.(svg|png|pdf)|index\.html|steps\.md|backward\.py\.txt|"
+                             r"trace\.json|slides\.tex|tangent\.(svg|png|pdf))\.[^.]+\.tmp")
 """Frame files; with the fixed names below, the only files ``render`` writes or removes."""
 
 
@@ -37,6 +39,10 @@ class OutputDir:
         if not os.access(self.path, os.W_OK):
             raise RenderError(f"the output directory {str(self.path)!r} is not writable")
         self.written: list[Path] = []
+        for leftover in self.path.glob(".*.tmp"):
+            # a temp file of a run that was killed before it could clean up
+            if _TEMP_RE.fullmatch(leftover.name):
+                leftover.unlink(missing_ok=True)
 
     def write(self, name: str, data: str | bytes) -> Path:
         """Write ``name`` (a plain file name, never a path) atomically."""

@@ -36,7 +36,7 @@ _OPERATORS: Final = {
 }
 _CLOSING: Final = {"(": ")", "{": "}"}
 _TOKEN_RE: Final = re.compile(
-    rf"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    rf"(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
     rf"|(?P<name>[A-Za-z_{_GREEK}][A-Za-z0-9_{_GREEK}₀-₉]*)"
     rf"|(?P<pow>\*\*)"
     rf"|(?P<space>[ \t\r\f\v\u00a0\u2009\u202f]+)"
@@ -55,6 +55,7 @@ _HINTS: Final = {
     "!": "factorials are not supported",
 }
 _NAME_MAX: Final = 100
+_RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
 
 
 def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = None) -> list[Token]:
@@ -71,6 +72,9 @@ def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = N
             kind, piece = m.lastgroup, m.group()
             at = base + pos
             if kind == "num":
+                if piece == "0" and _RADIX_RE.match(text, m.end()):
+                    raise ParseError("hexadecimal, octal and binary literals (0x…) are not "
+                                     "supported: write the number in decimal", source, at)
                 tokens.append(Token("num", _check_number(piece, at, limits, source), at))
             elif kind == "name":
                 tokens.append(Token("name", _check_name(piece, at, source), at))

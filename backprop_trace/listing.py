@@ -13,10 +13,21 @@ if TYPE_CHECKING:
 __all__ = ["backward_listing"]
 
 
+def _bar_suffix(names: set[str]) -> str:
+    """``_bar``, unless a user's name already ends that way (then ``_bar2``, …), so the
+    adjoint of x never shares a name with a variable."""
+    suffix, k = "_bar", 1
+    while any(f"{n}{suffix}" in names for n in names):
+        k += 1
+        suffix = f"_bar{k}"
+    return suffix
+
+
 def backward_listing(t: Trace) -> str:
     G = t.graph
+    bar = _bar_suffix(set(G))
     source = " ; ".join(line.strip() for line in t.source.splitlines() if line.strip())
-    lines = [f"# backprop_trace: {source}", "# x_bar means ∂{0}/∂x".format(t.output), "",
+    lines = [f"# backprop_trace: {source}", f"# x{bar} means ∂{t.output}/∂x", "",
              "# forward"]
     for node in G.graph["order"]:
         kind = G.nodes[node]["kind"]
@@ -27,12 +38,12 @@ def backward_listing(t: Trace) -> str:
             lines.append(f"{node} = {code_node(G, node)}")
     lines += ["", "# backward"]
     for step in t.steps:
-        target = f"{step.node}_bar"
+        target = f"{step.node}{bar}"
         if step.is_seed:
             lines.append(f"{target} = 1")
             continue
         local = step.local_expr
-        upstream = f"{step.via}_bar"
+        upstream = f"{step.via}{bar}"
         if local == 1:
             term = upstream
         elif local == -1:
@@ -47,7 +58,7 @@ def backward_listing(t: Trace) -> str:
             comment += f", contribution {step.term} of {step.terms}"
         lines.append(f"{target} {operator} {term}{comment}")
     lines += ["", "# gradient"]
-    lines += [f"d{t.output}_d{x} = {x}_bar" if any(s.node == x for s in t.steps)
+    lines += [f"d{t.output}_d{x} = {x}{bar}" if any(s.node == x for s in t.steps)
               else f"d{t.output}_d{x} = 0" for x in t.wrt]
     return "\n".join(lines) + "\n"
 

@@ -3,6 +3,7 @@ writes (frames, HTML player, narrative, listing, JSON, slides)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -33,7 +34,8 @@ FORMATS: Final = ("svg", "png", "pdf")
 READABLE_NODES: Final = 300
 """Above this many nodes a picture is hard to read: ``render`` warns and lays out faster."""
 _PROGRESS_FROM: Final = 50
-_PNG_ZOOM: Final = "2"
+_PNG_ZOOM: Final = 2.0
+_PNG_MAX_PIXELS: Final = 16_000.0
 
 
 class LargeGraphWarning(UserWarning):
@@ -112,7 +114,13 @@ class Renderer:
 def convert_svg(svg: str, fmt: str) -> bytes:
     """SVG → PNG or PDF with librsvg's ``rsvg-convert`` (same picture, same layout)."""
     program = require_program("rsvg-convert")
-    args = [program, "-f", fmt] + (["-z", _PNG_ZOOM] if fmt == "png" else [])
+    args = [program, "-f", fmt]
+    if fmt == "png":
+        # Twice the size for sharp slides, but never past what librsvg can draw.
+        size = re.search(r'<svg[^>]*? width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+        largest = max(float(size.group(1)), float(size.group(2))) if size else 0.0
+        zoom = min(_PNG_ZOOM, _PNG_MAX_PIXELS / largest) if largest else _PNG_ZOOM
+        args += ["-z", f"{zoom:.4f}"]
     done = subprocess.run(args, input=svg.encode(), capture_output=True, check=False)
     if done.returncode != 0:
         raise RenderError(f"rsvg-convert failed: {done.stderr.decode(errors='replace').strip()}")

@@ -26,3 +26,45 @@ def random_network(n_nodes: int, seed: int = 0) -> tuple[list[str], dict[str, fl
             .replace(")", " ").split()}
     lines.append("out = " + " + ".join(n for n in names if n not in used))
     return lines, at
+
+
+def mlp_equations(sizes: tuple[int, ...] = (4, 16, 16, 1), batch: int = 14,
+                  seed: int = 0) -> tuple[list[str], dict[str, float], dict[str, object]]:
+    """A ReLU MLP (the last layer linear) with a squared-error loss over a batch, written as
+    one equation per neuron in micrograd's order of operations (b + w0·x0 + w1·x1 + …).
+
+    Returns the equations, the values of every input (weights, data, targets) and the raw
+    numbers, so micrograd can build the same network."""
+    rng = random.Random(seed)
+    weights = [[[rng.uniform(-1, 1) for _ in range(sizes[i])] for _ in range(sizes[i + 1])]
+               for i in range(len(sizes) - 1)]
+    biases = [[rng.uniform(-0.5, 0.5) for _ in range(sizes[i + 1])]
+              for i in range(len(sizes) - 1)]
+    xs = [[rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(batch)]
+    ys = [rng.choice((-1.0, 1.0)) for _ in range(batch)]
+    at: dict[str, float] = {}
+    for layer, rows in enumerate(weights):
+        for j, row in enumerate(rows):
+            at[f"b{layer}_{j}"] = biases[layer][j]
+            for i, w in enumerate(row):
+                at[f"w{layer}_{j}_{i}"] = w
+    lines = []
+    for s, (x, y) in enumerate(zip(xs, ys)):
+        previous = []
+        for i, v in enumerate(x):
+            at[f"x{s}_{i}"] = v
+            previous.append(f"x{s}_{i}")
+        at[f"t{s}"] = y
+        for layer, rows in enumerate(weights):
+            last = layer == len(weights) - 1
+            current = []
+            for j, row in enumerate(rows):
+                terms = " + ".join(f"w{layer}_{j}_{i}*{p}" for i, p in enumerate(previous))
+                act = f"b{layer}_{j} + {terms}"
+                name = f"h{s}_{layer}_{j}"
+                lines.append(f"{name} = {act}" if last else f"{name} = relu({act})")
+                current.append(name)
+            previous = current
+        lines.append(f"e{s} = ({previous[0]} - t{s})^2")
+    lines.append("loss = " + " + ".join(f"e{s}" for s in range(batch)))
+    return lines, at, {"weights": weights, "biases": biases, "xs": xs, "ys": ys}
