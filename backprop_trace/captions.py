@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .trace import Trace
 
 __all__ = ["partial_text", "gradient_line", "value_line", "header_line", "local_label",
-           "contribution_label", "step_caption", "forward_caption"]
+           "contribution_label", "step_caption", "group_caption", "forward_caption"]
 
 
 def partial_text(y: str, x: str) -> str:
@@ -79,6 +79,18 @@ def step_caption(t: Trace, step: Step) -> str:
     if step.terms > 1:
         text += f"   (contribution {step.term} of {step.terms})"
     return text
+
+
+def group_caption(t: Trace, steps: Sequence[Step]) -> str:
+    """One frame for an operation's whole backward pass (granularity "node")."""
+    n, y = len(t.steps), t.output
+    via = steps[0].via
+    assert via is not None
+    received = ", ".join(gradient_line(t, s.node, s) for s in steps)
+    return (f"steps {steps[0].index + 1}–{steps[-1].index + 1}/{n}: back through "
+            f"{pretty_name(via)} = {node_text(t.graph, via)}, {partial_text(y, via)} = "
+            f"{fmt_number(steps[0].upstream) if steps[0].upstream is not None else '…'}:  "
+            f"{received}")
 
 
 def forward_caption(t: Trace) -> str:

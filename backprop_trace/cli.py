@@ -124,6 +124,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command is None:
         parser.add_argument("--rankdir", default="LR", choices=("LR", "TB"),
                             help="graph direction: left to right (default) or top to bottom")
+        parser.add_argument("--granularity", default="auto", choices=("auto", "edge", "node"),
+                            help="a frame per backward step (edge) or per operation (node); "
+                                 "auto: edge up to 300 nodes")
         parser.add_argument("--open", action="store_true", help="open index.html in a browser")
         parser.add_argument("--check", action="store_true",
                             help="also print the gradient check table")
@@ -159,19 +162,26 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)
-        paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir)
+        paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir,
+                         granularity=args.granularity)
     for w in caught:
         print(f"backprop-trace: warning: {w.message}", file=sys.stderr)
     frames = sum(1 for p in paths if p.name.startswith("step-") and p.suffix == f".{formats[0]}")
     others = ", ".join(p.name for p in paths if not p.name.startswith("step-"))
     out = Path(args.out)
-    lines += ["", f"wrote {frames} frames ({', '.join(formats)}) and {others} to {out}/",
+    size = sum(p.stat().st_size for p in paths)
+    lines += ["", f"wrote {frames} frames ({', '.join(formats)}) and {others} to {out}/ "
+                  f"({_size(size)})",
               f"step through them: open {out / 'index.html'}"]
     if args.check:
         lines += ["", format_check(t.check())]
     if args.open:
         webbrowser.open((out / "index.html").resolve().as_uri())
     return lines
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
 
 
 def run_limit(args: argparse.Namespace) -> list[str]:
@@ -217,7 +227,7 @@ def summary(t: Any) -> list[str]:
         lines.append(f"{pretty_name(t.output)} = {fmt_number(t.value)}")
     for x in t.wrt:
         rule = str(t.chain_rule(x))
-        shown = to_unicode(t.grad_expr[x])
+        shown = to_unicode(t.grad_expr[x] if t.expandable else t.adjoint_expr(x))
         if shown != rule.split(" = ", 1)[1]:
             rule += f" = {shown}"
         if x in t.grad:

@@ -92,7 +92,7 @@ def _node_label(t: Trace, node: str, view: FrameView, theme: Theme) -> str:
     if node in view.gradients:
         colour = theme.pending if node in view.pending else theme.backward
         rows.append(f'<FONT COLOR="{colour}">{html(view.gradients[node])}</FONT>')
-    current = view.current is not None and t.steps[view.current].node == node
+    current = node in view.current_nodes
     fill = theme.highlight_fill if current else theme.node_fill
     border = theme.highlight_border if current else theme.node_border
     width = 3 if current else (2 if node == t.output else 1)

@@ -58,7 +58,9 @@ def trace_json(t: Trace) -> str:
                   for v in G.graph["order"] for k, u in enumerate(G.nodes[v].get("args", ()))],
         "steps": steps,
         "grad": {x: _number(g) for x, g in t.grad.items()},
-        "grad_expr": {x: sp.sstr(e) for x, e in t.grad_expr.items()},
+        "grad_expr": ({x: sp.sstr(e) for x, e in t.grad_expr.items()} if t.expandable
+                      else None),
+        "adjoint_expr": {x: sp.sstr(t.adjoint_expr(x)) for x in t.wrt},
         "chain_rule": {x: {"text": str(t.chain_rule(x)), "latex": t.chain_rule(x).latex}
                        for x in t.wrt},
     }

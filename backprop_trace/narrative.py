@@ -71,8 +71,12 @@ def narrative(t: Trace) -> str:
         lines += [f"$$ {' = '.join(parts)} \\quad\\Rightarrow\\quad {target} = {result} $$", ""]
     lines += ["## Gradient", ""]
     for x in t.wrt:
-        value = f" = {_num(t.grad[x])}" if x in t.grad else ""
-        lines.append(f"$$ {_partial(y, x)} = {to_latex(t.grad_expr[x])}{value} $$")
+        forms = [to_latex(t.adjoint_expr(x))]
+        if t.expandable and to_latex(t.grad_expr[x]) != forms[0]:
+            forms.append(to_latex(t.grad_expr[x]))
+        if x in t.grad:
+            forms.append(_num(t.grad[x]))
+        lines.append(f"$$ {_partial(y, x)} = {' = '.join(forms)} $$")
     lines += ["", "## Chain rule", ""]
     lines += [f"$$ {t.chain_rule(x).latex} $$" for x in t.wrt]
     return "\n".join(lines) + "\n"

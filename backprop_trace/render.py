@@ -23,7 +23,7 @@ from .listing import backward_listing
 from .narrative import narrative
 from .player import player_fragment, player_page
 from .svg_frames import MasterSVG
-from .themes import Theme, get_theme
+from .themes import Theme
 
 if TYPE_CHECKING:
     from .trace import Trace
@@ -49,14 +49,18 @@ class Renderer:
     t: Trace
     theme: Theme
     rankdir: str = "LR"
+    granularity: str = "auto"
+    """"edge": a frame per step; "node": per operation; "auto": edge up to READABLE_NODES."""
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"unknown rankdir {self.rankdir!r} (must be one of {list(RANKDIRS)})")
+        if self.granularity == "auto":
+            self.granularity = "node" if len(self.t.graph) > READABLE_NODES else "edge"
 
     @cached_property
     def views(self) -> list[FrameView]:
-        return frame_views(self.t)
+        return frame_views(self.t, self.granularity)
 
     @cached_property
     def large(self) -> bool:
@@ -128,7 +132,7 @@ def convert_svg(svg: str, fmt: str) -> bytes:
 
 
 def render(t: Trace, out_dir: str | Path, formats: Iterable[str] = ("svg",), *,
-           theme: str | Theme = "default", rankdir: str = "LR",
+           theme: str | Theme = "default", rankdir: str = "LR", granularity: str = "auto",
            progress: bool | None = None) -> list[Path]:
     """Write frames ``step-00.svg`` … and ``index.html``, ``steps.md``, ``backward.py.txt``,
     ``trace.json`` (and ``slides.tex`` with PDF frames). Returns the paths written."""
@@ -137,7 +141,7 @@ def render(t: Trace, out_dir: str | Path, formats: Iterable[str] = ("svg",), *,
     if unknown or not formats:
         raise ValueError(f"unknown format {unknown[0] if unknown else None!r} "
                          f"(must be some of {list(FORMATS)})")
-    renderer = Renderer(t, get_theme(theme), rankdir)
+    renderer = t.renderer(theme, rankdir, granularity)
     out = OutputDir(out_dir)
     count = len(renderer.views)
     width = max(2, len(str(count - 1)))

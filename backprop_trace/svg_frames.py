@@ -76,12 +76,11 @@ class MasterSVG:
     def parts(self, view: FrameView) -> list[str]:
         """The frame as pieces in fixed positions (head, caption, rest, groups …), so frames can
         be stored as differences from one another (the HTML player does)."""
-        current = None if view.current is None else self.t.steps[view.current]
         parts = [self.chunks[0] + self.caption_open, _svg_text(view.caption), self.after_caption]
         slot_at = dict(self.slots)
         for i in range(1, len(self.chunks)):
             gid = slot_at.get(i)
-            parts.append(self.chunks[i] if gid is None else self._group(gid, view, current))
+            parts.append(self.chunks[i] if gid is None else self._group(gid, view))
         return parts
 
     def all_parts(self, views: list[FrameView]) -> Iterator[list[str]]:
@@ -95,9 +94,8 @@ class MasterSVG:
                 parts = self.parts(view)
             else:
                 parts[1] = _svg_text(view.caption)
-                current = None if view.current is None else self.t.steps[view.current]
                 for gid in self._touched(previous, view):
-                    parts[self._part_index[gid]] = self._group(gid, view, current)
+                    parts[self._part_index[gid]] = self._group(gid, view)
             previous = view
             yield list(parts)
 
@@ -106,9 +104,7 @@ class MasterSVG:
         touched = {node_id(t, n) for n, text in after.gradients.items()
                    if before.gradients.get(n) != text
                    or (n in before.pending) != (n in after.pending)}
-        for index in (before.current, after.current):
-            if index is None:
-                continue
+        for index in (*before.current, *after.current):
             step = t.steps[index]
             touched.add(node_id(t, step.node))
             if step.via is not None:
@@ -117,20 +113,20 @@ class MasterSVG:
         touched.update(backward_edge_id(i) for i in after.shown - before.shown)
         return {gid for gid in touched if gid in self.groups}
 
-    def _group(self, gid: str, view: FrameView, current: object) -> str:
+    def _group(self, gid: str, view: FrameView) -> str:
         kind = gid[0]
         if kind == "n":
             node = self._node_of[gid]
             if node not in view.gradients:
                 return self.groups[gid]
-            is_current = current is not None and getattr(current, "node", None) == node
+            is_current = node in view.current_nodes
             key = ("n", gid, view.gradients[node], node in view.pending, is_current)
             if key not in self._cache:
                 self._cache[key] = self._node(gid, view.gradients[node], node in view.pending,
                                               is_current)
             return self._cache[key]
         step_index = self._steps_by_edge.get(gid) if kind == "f" else int(gid[1:])
-        is_current = step_index is not None and step_index == view.current
+        is_current = step_index is not None and step_index in view.current
         if kind == "b" and step_index not in view.shown:
             return self.groups[gid].replace('class="edge">', 'class="edge" visibility="hidden">', 1)
         if not is_current:

@@ -94,7 +94,7 @@ class Trace:
         self._node_values = values
         self._adjoint = adjoint
         self._symbolic = symbolic
-        self._renderers: dict[tuple[str, str], Renderer] = {}
+        self._renderers: dict[tuple[str, str, str], Renderer] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
@@ -132,6 +132,20 @@ class Trace:
     def grad_expr(self) -> Mapping[str, sp.Expr]:
         """∂output/∂input as sympy expressions in the inputs."""
         return self._symbolic.grad_exprs(self.wrt)
+
+    @property
+    def expandable(self) -> bool:
+        """Whether whole expressions in the inputs stay readable (and cheap) for this graph:
+        the outputs written by ``render`` and the CLI expand ``grad_expr`` only then."""
+        ops = sum(1 for n in self.graph.graph["order"] if self.graph.nodes[n]["kind"] == "op")
+        return ops <= EXPANSION_LIMIT
+
+    def adjoint_expr(self, var: str) -> sp.Expr:
+        """∂y/∂var as the sum of its chain-rule terms, in the node symbols
+        (``∂f/∂u₁·1``): always compact, whatever the size of the graph."""
+        self._require_node(var)
+        last = [s for s in self.steps if s.node == var]
+        return last[-1].total_expr if last else sp.S.Zero
 
     @cached_property
     def expr(self) -> sp.Expr:
@@ -196,21 +210,24 @@ class Trace:
 
     # -- pictures (rendering) --------------------------------------------------------------------
 
-    def renderer(self, theme: str | Theme = "default", rankdir: str = "LR") -> Renderer:
-        """The renderer for a theme and direction; its one layout is made on first use."""
+    def renderer(self, theme: str | Theme = "default", rankdir: str = "LR",
+                 granularity: str = "auto") -> Renderer:
+        """The renderer for a theme, direction and granularity; its one layout is made on
+        first use."""
         theme = get_theme(theme)
-        key = (theme.name, rankdir)
+        key = (theme.name, rankdir, granularity)
         if key not in self._renderers:
-            self._renderers[key] = Renderer(self, theme, rankdir)
+            self._renderers[key] = Renderer(self, theme, rankdir, granularity)
         return self._renderers[key]
 
     def frames(self, fmt: str = "svg", *, theme: str | Theme = "default",
-               rankdir: str = "LR") -> list[Any]:
+               rankdir: str = "LR", granularity: str = "auto") -> list[Any]:
         """Frame 0 (forward pass done) and one frame after each step: SVG strings, or PNG/PDF
-        bytes. Every frame has the same layout and viewBox."""
+        bytes. Every frame has the same layout and viewBox. ``granularity="node"`` makes one
+        frame per operation instead of per edge ("auto": per node above 300 nodes)."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r} (must be one of {list(FORMATS)})")
-        r = self.renderer(theme, rankdir)
+        r = self.renderer(theme, rankdir, granularity)
         svgs = list(r.all_svgs())
         return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
 
@@ -221,18 +238,18 @@ class Trace:
         return self.renderer(theme, rankdir).dot(step)
 
     def render(self, out_dir: str | Path, formats: Iterable[str] = ("svg",), *,
-               theme: str | Theme = "default", rankdir: str = "LR",
+               theme: str | Theme = "default", rankdir: str = "LR", granularity: str = "auto",
                progress: bool | None = None) -> list[Path]:
         """Write the frames and the other outputs into ``out_dir``; return their paths."""
         return render(self, out_dir, formats, theme=get_theme(theme), rankdir=rankdir,
-                      progress=progress)
+                      granularity=granularity, progress=progress)
 
     # -- notebooks ------------------------------------------------------------------------------
 
     def frame(self, k: int, *, theme: str | Theme = "default", rankdir: str = "LR") -> Frame:
         """Frame ``k`` (0 = forward pass done, k = after step k) as an object that displays
         itself in Jupyter (SVG)."""
-        r = self.renderer(theme, rankdir)
+        r = self.renderer(theme, rankdir, "edge")
         k = r._check(k)
         return Frame(k, r.views[k].caption, r.svg(k))
 
@@ -317,6 +334,8 @@ class Frame:
 
 
 _DISPLAY_COUNT = 0
+EXPANSION_LIMIT = 60
+"""Operations up to which outputs expand gradients into the inputs (beyond, sizes explode)."""
 
 
 def _summary_lines(t: Trace) -> list[str]:

@@ -219,3 +219,25 @@ def test_progress_on_stderr_for_many_frames(tmp_path, capfd):
     lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1})" for i in range(1, 60)]
     bt.trace(lines, at={"x": 0.5}).render(tmp_path)
     assert "writing frames: 62/62" in capfd.readouterr().err
+
+
+def test_node_granularity_one_frame_per_operation(gate):
+    frames = gate.frames(granularity="node")
+    # forward pass, seed, f's backward pass (u1, z), u1's backward pass (x, y)
+    assert len(frames) == 4
+    assert "steps 4–5/5: back through u₁ = x + y" in texts(frames[3])[0]
+    assert len({view_box(f) for f in frames}) == 1
+    final = texts(frames[-1])
+    assert "∂f/∂x = −4" in final and "∂f/∂y = −4" in final
+    with pytest.raises(ValueError, match="granularity"):
+        gate.frames(granularity="layer")
+
+
+def test_large_graphs_keep_outputs_compact(tmp_path):
+    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1}) * v{i - 1}" for i in range(1, 80)]
+    t = bt.trace(lines, at={"x": 0.5})
+    assert not t.expandable
+    t.render(tmp_path, progress=False)
+    doc = json.loads((tmp_path / "trace.json").read_text())
+    assert doc["grad_expr"] is None and doc["adjoint_expr"]["x"].startswith("∂v79/∂")
+    assert "\\frac{\\partial v_{79}}{\\partial x} =" in (tmp_path / "steps.md").read_text()
