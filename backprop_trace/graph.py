@@ -40,7 +40,10 @@ def build_graph(system: System, *, output: str | None = None, inputs: Iterable[s
     for name in ordered:
         builder.equation(equations[name])
     G = builder.G
-    order = tuple(nx.lexicographical_topological_sort(G, key=lambda n: G.nodes[n]["order"]))
+    # Nodes are created arguments first, equations in dependency order: creation order is
+    # a topological order, and deterministic (it is what lexicographical_topological_sort
+    # returns keyed by it; a test checks this).
+    order = tuple(G)
     G.graph.update(output=target, order=order,
                    inputs=tuple(n for n in order if G.nodes[n]["kind"] == "input"))
     return nx.freeze(G)

@@ -36,6 +36,9 @@ class Symbolic:
 
     def attach(self, steps: Sequence[Step]) -> None:
         self._steps = steps
+        self._steps_of: dict[str, list[Step]] = {}
+        for step in steps:
+            self._steps_of.setdefault(step.node, []).append(step)
 
     def symbol(self, node: str) -> sp.Expr:
         """The symbol a node is known by: ``x``, ``u1``; a constant is its exact number."""
@@ -86,8 +89,7 @@ class Symbolic:
         return self.upstream_expr(step) * self.local_expr(step)
 
     def total_expr(self, step: Step) -> sp.Expr:
-        terms = [self.contribution_expr(s) for s in self._steps[: step.index + 1]
-                 if s.node == step.node]
+        terms = [self.contribution_expr(s) for s in self._steps_of[step.node][: step.term]]
         return sp.Add(*terms)
 
     # -- whole expressions in the inputs (may grow with depth: only on request) ---------------

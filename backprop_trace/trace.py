@@ -50,9 +50,8 @@ def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None 
     G = build_graph(system, output=output, inputs=at or (), limits=limits)
     wrt_names = _check_wrt(G, wrt)
     values = forward(G, at) if at is not None else None
-    step_fields, adjoint = backward(G, values, wrt_names)
     symbolic = Symbolic(G)
-    steps = tuple(Step(**fields, _symbolic=symbolic) for fields in step_fields)
+    steps, adjoint = backward(G, values, wrt_names, symbolic)
     symbolic.attach(steps)
     return Trace(G, wrt_names, values, steps, adjoint, symbolic, limits, system.text)
 

@@ -65,3 +65,12 @@ def test_a_20000_node_system_is_admitted():
     lines = [f"v{i} = tanh(v{i - 1} * w{i % 7} + {i % 5})" for i in range(1, 5000)]
     t = bt.trace(["v0 = x", *lines], at={"x": 0.1, **{f"w{k}": 0.3 for k in range(7)}})
     assert len(t.graph) > 19_000 and len(t.steps) > 15_000
+
+
+@pytest.mark.parametrize("text", ["e = (a + b) * (b + 1); q = sin(e) + a*a",
+                                  "u = f(x, y, z); z = z(a, b); y = y(a, b); x = x(a, b)",
+                                  "y = x*x + exp(x)/(1 + x)"])
+def test_forward_order_is_the_lexicographical_topological_order(text):
+    G = graph(text)
+    key = {n: G.nodes[n]["order"] for n in G}
+    assert G.graph["order"] == tuple(nx.lexicographical_topological_sort(G, key=key.get))
