@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -31,7 +32,7 @@ class Step(NamedTuple):
     (A NamedTuple: a 20,000-step trace makes 20,000 of them.)
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # the step number; shadows tuple.index
     node: str
     via: str | None
     position: int | None
@@ -81,9 +82,10 @@ class Step(NamedTuple):
 def active_nodes(G: nx.MultiDiGraph, wrt: Collection[str]) -> set[str]:
     """Nodes that depend on an input in ``wrt``: only their edges carry gradient."""
     active: set[str] = set()
+    wanted = set(wrt)
     nodes = G.nodes
     for node in G.graph["order"]:
-        if node in wrt or any(u in active for u in nodes[node].get("args", ())):
+        if node in wanted or any(u in active for u in nodes[node].get("args", ())):
             active.add(node)
     return active
 
@@ -101,7 +103,7 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None, wrt: Collecti
     one = None if values is None else _ones_like(values[output])
     adjoint: dict[str, Any] = {output: one}
     received: dict[str, int] = {}
-    terms = {node: G.out_degree(node) for node in active}
+    terms = Counter(a for n in G.graph["order"] for a in nodes[n].get("args", ()))
     # With scalars only, no contribution ever needs summing back to a smaller shape.
     scalars = values is None or all(np.ndim(values[x]) == 0 for x in G.graph["inputs"])
     steps = [Step(0, output, None, None, 1, 1, None, None, one, one, context)]
@@ -112,15 +114,14 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None, wrt: Collecti
                 continue
             args = attrs["args"]
             numeric = values is not None and not attrs["abstract"]
-            if numeric:
-                assert values is not None
+            if numeric and values is not None:
                 arg_values = [values[a] for a in args]
                 partials = numeric_partials(attrs["op"])
                 upstream = adjoint[via]
             for position, node in enumerate(args):
                 if node not in active:
                     continue
-                if numeric:
+                if numeric and values is not None:
                     local = _local(G, via, position, partials[position], arg_values, values)
                     contribution = upstream * local
                     if not scalars:

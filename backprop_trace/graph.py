@@ -32,14 +32,15 @@ def build_graph(system: System, *, output: str | None = None, inputs: Iterable[s
     (a value given for ``e`` makes ``e`` a variable).
     """
     equations = _by_name(system.equations)
-    target = _choose_output(equations, output)
-    ordered = _equations_in_forward_order(equations, target)
+    uses = {name: _uses(eq, equations) for name, eq in equations.items()}
+    target = _choose_output(equations, uses, output)
+    ordered = _equations_in_forward_order(uses, target)
     builder = _Builder(equations, set(inputs) | set(equations[target].params), limits)
     for param in equations[target].params:
         builder.input(param, equations[target].offset)
     for name in ordered:
         builder.equation(equations[name])
-    G = builder.G
+    G = _multidigraph(builder.nodes, builder.edges)
     # Nodes are created arguments first, equations in dependency order: creation order is
     # a topological order, and deterministic (it is what lexicographical_topological_sort
     # returns keyed by it; a test checks this).
@@ -47,6 +48,26 @@ def build_graph(system: System, *, output: str | None = None, inputs: Iterable[s
     G.graph.update(output=target, order=order,
                    inputs=tuple(n for n in order if G.nodes[n]["kind"] == "input"))
     return nx.freeze(G)
+
+
+def _multidigraph(nodes: list[tuple[str, dict[str, object]]],
+                  edges: list[tuple[str, str, int, dict[str, int]]]) -> nx.MultiDiGraph:
+    """A MultiDiGraph filled through its adjacency dicts, the way add_edge fills them
+    (successor and predecessor share one key dict per node pair). add_edges_from checks each
+    edge and costs more than the rest of the stage on a 10,000-node graph; these nodes and
+    edges are new and valid by construction. A test compares the result with add_edge's."""
+    G = nx.MultiDiGraph()
+    node_attrs, succ, pred = G._node, G._succ, G._pred
+    for node, attrs in nodes:
+        node_attrs[node] = attrs
+        succ[node] = {}
+        pred[node] = {}
+    for u, v, key, data in edges:
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = {}
+        keys[key] = data
+    return G
 
 
 def args_of(G: nx.MultiDiGraph, node: str) -> tuple[str, ...]:
@@ -76,13 +97,14 @@ def _uses(eq: Equation, equations: dict[str, Equation]) -> list[str]:
     return list(seen)
 
 
-def _choose_output(equations: dict[str, Equation], output: str | None) -> str:
+def _choose_output(equations: dict[str, Equation], uses: dict[str, list[str]],
+                   output: str | None) -> str:
     if output is not None:
         if output not in equations:
             raise GraphError(f"output {output!r} is not defined by any equation "
                              f"(equations define: {', '.join(equations)})")
         return output
-    used = {n for eq in equations.values() for n in _uses(eq, equations) if n != eq.name}
+    used = {n for name, names in uses.items() for n in names if n != name}
     sinks = [n for n in equations if n not in used]
     if len(sinks) == 1:
         return sinks[0]
@@ -92,39 +114,34 @@ def _choose_output(equations: dict[str, Equation], output: str | None) -> str:
                      f"choose one with output=… (--output on the command line)")
 
 
-def _equations_in_forward_order(equations: dict[str, Equation], target: str) -> list[str]:
-    deps = nx.DiGraph()
-    for name, eq in equations.items():
-        deps.add_node(name)
-        for used in _uses(eq, equations):
-            deps.add_edge(used, name)
-    try:
-        cycle = nx.find_cycle(deps, source=target, orientation="reverse")
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        names = [u for u, _, _ in cycle]
-        if len(names) == 1:
-            raise GraphError(f"{names[0]} is defined in terms of itself: define it from "
-                             f"other names")
-        shown = " → ".join([*names, names[0]][::-1])
-        raise GraphError(f"the equations are circular: {shown} (each name must be defined "
-                         f"from inputs, not from itself)")
-    # Depth-first from the output, dependencies in the order they are used: u = f(x, y)
-    # puts x before y whatever order the equations were typed in.
+def _equations_in_forward_order(uses: dict[str, list[str]], target: str) -> list[str]:
+    """The equations the output needs, dependencies first, depth-first in the order they are
+    used: u = f(x, y) puts x before y whatever order the equations were typed in."""
     order: list[str] = []
-    placed: set[str] = {target}
-    stack = [(target, iter(_uses(equations[target], equations)))]
+    done: set[str] = set()
+    path = [target]
+    stack = [iter(uses[target])]
     while stack:
-        name, pending = stack[-1]
-        dep = next((d for d in pending if d not in placed), None)
-        if dep is None:
-            stack.pop()
-            order.append(name)
+        for dep in stack[-1]:
+            if dep in path:
+                _circular(path[path.index(dep):])
+            if dep not in done:
+                path.append(dep)
+                stack.append(iter(uses[dep]))
+                break
         else:
-            placed.add(dep)
-            stack.append((dep, iter(_uses(equations[dep], equations))))
+            stack.pop()
+            done.add(path[-1])
+            order.append(path.pop())
     return order
+
+
+def _circular(cycle: list[str]) -> None:
+    if len(cycle) == 1:
+        raise GraphError(f"{cycle[0]} is defined in terms of itself: define it from other names")
+    steps = ", ".join(f"{a} uses {b}" for a, b in zip(cycle, [*cycle[1:], cycle[0]]))
+    raise GraphError(f"the equations are circular: {steps} (each name must be defined from "
+                     f"inputs, not from itself)")
 
 
 class _Builder:
@@ -132,7 +149,9 @@ class _Builder:
 
     def __init__(self, equations: dict[str, Equation], forced_inputs: set[str],
                  limits: Limits) -> None:
-        self.G = nx.MultiDiGraph()
+        self.nodes: list[tuple[str, dict[str, object]]] = []
+        self.edges: list[tuple[str, str, int, dict[str, int]]] = []
+        self.known: set[str] = set()
         self.equations = equations
         self.forced_inputs = forced_inputs
         self.limits = limits
@@ -141,14 +160,16 @@ class _Builder:
         self.const_uses: dict[str, int] = {}
 
     def add(self, node: str, **attrs: object) -> str:
-        if len(self.G) >= self.limits.max_nodes:
+        if len(self.nodes) >= self.limits.max_nodes:
             raise GraphError(f"the graph has more than {self.limits.max_nodes:,} nodes "
                              f"(raise limits.max_nodes)")
-        self.G.add_node(node, order=len(self.G), **attrs)
+        attrs["order"] = len(self.nodes)
+        self.nodes.append((node, attrs))
+        self.known.add(node)
         return node
 
     def input(self, name: str, offset: int) -> str:
-        if name not in self.G:
+        if name not in self.known:
             self.add(name, kind="input", offset=offset)
         return name
 
@@ -189,8 +210,7 @@ class _Builder:
                 args = tuple(done[id(a)] for a in e.args)
                 self.add(node, kind="op", op=e.func, abstract=e.abstract, offset=e.offset,
                          args=args)
-                for position, arg in enumerate(args):
-                    self.G.add_edge(arg, node, key=position, position=position)
+                self.edges.extend((arg, node, k, {"position": k}) for k, arg in enumerate(args))
                 done[id(e)] = node
 
     def leaf(self, e: Name, params: tuple[str, ...]) -> str:

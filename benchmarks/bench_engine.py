@@ -12,7 +12,6 @@ The gradients are compared, and the peak memory of the trace is printed.
 from __future__ import annotations
 
 import gc
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,8 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import backprop_trace as bt  # noqa: E402
 from generate import mlp_equations  # noqa: E402
+
+import backprop_trace as bt  # noqa: E402
 
 
 def micrograd_run(raw: dict) -> tuple[object, dict]:

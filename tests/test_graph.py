@@ -74,3 +74,14 @@ def test_forward_order_is_the_lexicographical_topological_order(text):
     G = graph(text)
     key = {n: G.nodes[n]["order"] for n in G}
     assert G.graph["order"] == tuple(nx.lexicographical_topological_sort(G, key=key.get))
+
+
+def test_graph_equals_one_built_with_the_public_api():
+    G = graph("e = (a + b) * (b + 1); q = sin(e) + a*a*e")
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from(G.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(G, H)
+    assert list(G.in_edges("q", keys=True)) == list(H.in_edges("q", keys=True))
+    assert dict(G.out_degree()) == dict(H.out_degree())
+    assert G.number_of_edges("a", "u4") == H.number_of_edges("a", "u4") == 2
