@@ -8,11 +8,12 @@ or one bare expression, separated by ``;`` or new lines.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
+from .ast_parse import parse_with_ast
 from .errors import ParseError
+from .folding import fold_constant
 from .lexer import Token, tokenize
 from .limits import DEFAULT_LIMITS, Limits
 from .ops import op_for_call
@@ -41,6 +42,9 @@ def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Syste
     if len(text) > limits.max_chars:
         raise ParseError(f"input has {len(text):,} characters, more than the limit of "
                          f"{limits.max_chars:,} (raise limits.max_chars)", text, limits.max_chars)
+    fast = parse_with_ast(text, limits)
+    if fast is not None:
+        return System(_name_bare(list(fast), text), text)
     parser = _Parser(tokenize(text, limits), text, limits)
     equations = [parser.equation(group) for group in parser.split_equations()]
     if not equations:
@@ -207,31 +211,7 @@ class _Parser:
         if self.count > self.limits.max_nodes:
             self._fail(f"more than {self.limits.max_nodes:,} operations (raise limits.max_nodes)",
                        self.tokens[max(self.pos - 1, 0)])
-        return Call(func, args, offset, const=self._fold(func, args))
-
-    def _fold(self, func: str, args: tuple[Expr, ...]) -> float | None:
-        """The value of an all-numbers arithmetic node, so exponents and constants can be
-        bounded before sympy ever sees them (2^2^2^40 must fail fast, not compute)."""
-        values = [a.value if isinstance(a, Num) else getattr(a, "const", None) for a in args]
-        if func == "pow" and values[1] is not None and abs(values[1]) > self.limits.max_exponent:
-            raise ParseError(f"exponent {values[1]:.4g} is larger than the limit of "
-                             f"{self.limits.max_exponent:g} (raise limits.max_exponent)",
-                             self.text, args[1].offset)
-        if any(v is None for v in values) or func not in _FOLDABLE:
-            return None
-        try:
-            value = _FOLDABLE[func](*values)
-        except (ZeroDivisionError, ValueError):
-            return None  # left to the forward pass, which names the node
-        except OverflowError:
-            value = math.inf
-        if isinstance(value, complex):
-            return None
-        if math.isinf(value):
-            raise ParseError("this constant is too large to compute (over 1.8e308)",
-                             self.text, offset_of(args[0]))
-        return value
-
+        return Call(func, args, offset, const=fold_constant(func, args, self.limits, self.text))
     # -- tokens ----------------------------------------------------------------------------
 
     def advance(self) -> Token:
@@ -278,10 +258,6 @@ def offset_of(expr: Expr) -> int:
     return expr.offset
 
 
-_FOLDABLE: Final[dict[str, Callable[..., float]]] = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b, "pow": lambda a, b: float(a) ** float(b), "neg": lambda a: -a,
-}
 
 
 def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:

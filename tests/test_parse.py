@@ -183,3 +183,63 @@ def test_determinism_across_hash_seeds():
         outputs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                                    text=True, check=True).stdout)
     assert len(outputs) == 1
+
+
+# -- the ast fast path reads ASCII exactly as the full parser does ------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from backprop_trace.ast_parse import parse_with_ast  # noqa: E402
+from backprop_trace.lexer import tokenize  # noqa: E402
+from backprop_trace.limits import DEFAULT_LIMITS  # noqa: E402
+from backprop_trace.parse import _Parser  # noqa: E402
+
+
+def full_parse(text):
+    parser = _Parser(tokenize(text, DEFAULT_LIMITS), text, DEFAULT_LIMITS)
+    return tuple(parser.equation(group) for group in parser.split_equations())
+
+
+def ascii_expressions():
+    space = st.sampled_from(["", " ", "  "])
+    atom = st.sampled_from(["x", "y", "z1", "w_2", "e", "pi", "2", "0.5", "3.25", "1e-3", ".5",
+                            "10", "7."])
+
+    def extend(children):
+        binary = st.tuples(children, space, st.sampled_from(["+", "-", "*", "/", "^", "**"]),
+                           space, children).map("".join)
+        unary = st.tuples(st.sampled_from(["-", "+", "- "]), children).map("".join)
+        paren = children.map(lambda c: f"({c})")
+        call = st.tuples(st.sampled_from(["sin", "exp", "relu", "f", "g2"]), children).map(
+            lambda t: f"{t[0]}({t[1]})")
+        call2 = st.tuples(st.sampled_from(["max", "h"]), children, children).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]})")
+        return binary | unary | paren | call | call2
+
+    expr = st.recursive(atom, extend, max_leaves=10)
+    equation = st.tuples(st.sampled_from(["", "u = ", "v=", "q1 ="]), expr).map("".join)
+    return st.lists(equation, min_size=1, max_size=3).flatmap(
+        lambda eqs: st.sampled_from(["; ", "\n", ";"]).map(lambda sep: sep.join(eqs)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(ascii_expressions())
+def test_fast_path_reads_exactly_as_the_full_parser(text):
+    fast = parse_with_ast(text, DEFAULT_LIMITS)
+    try:
+        full = full_parse(text)
+    except bt.ParseError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast == full, text
+
+
+@pytest.mark.parametrize("text,fast", [
+    ("f = (x + y) * z", True), ("y = x^2 - 4*x; z = sin(y)", True), ("u = 3x² − 4x", False),
+    ("y = 2(x+1)", False), ("(a)(b)", False), ("f(x) = x^2", False), ("y = 0x1F", False),
+    ("y = x # note", False), ("y = 1_000 * x", False), ("y = x[0]", False),
+])
+def test_which_inputs_take_the_fast_path(text, fast):
+    assert (parse_with_ast(text, DEFAULT_LIMITS) is not None) == fast
