@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape as html_escape
@@ -45,6 +47,25 @@ def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None 
     >>> t.chain_rule("x")
     '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
     """
+    with _collector_paused():
+        return _trace(source, more, at, wrt, output, limits)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tracing allocates tens of thousands of small objects and no garbage cycles; Python's
+    cycle collector would rescan them over and over (a third of the time at 10,000 nodes)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _trace(source: str | Sequence[str], more: tuple[str, ...], at: Mapping[str, Any] | None,
+           wrt: str | Iterable[str] | None, output: str | None, limits: Limits) -> Trace:
     sources = [source] if isinstance(source, str) else list(source)
     system = parse([*sources, *more], limits)
     G = build_graph(system, output=output, inputs=at or (), limits=limits)
