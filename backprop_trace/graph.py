@@ -16,7 +16,7 @@ import networkx as nx
 
 from .errors import GraphError
 from .limits import DEFAULT_LIMITS, Limits
-from .syntax import Call, Equation, Expr, Name, Num, System
+from .syntax import Call, Equation, Expr, Name, Num, System, names_in
 
 __all__ = ["build_graph", "args_of", "NAMED_CONSTANTS"]
 
@@ -155,7 +155,9 @@ class _Builder:
         self.equations = equations
         self.forced_inputs = forced_inputs
         self.limits = limits
-        self.taken = set(equations) | forced_inputs | _all_names(equations.values())
+        params = {p for eq in equations.values() for p in eq.params}
+        used = names_in(eq.expr for eq in equations.values())
+        self.taken = set(equations) | forced_inputs | used | params  # u1, u2, … skip these
         self.next_u = 1
         self.const_uses: dict[str, int] = {}
 
@@ -219,17 +221,3 @@ class _Builder:
         if e.name in NAMED_CONSTANTS and e.name not in self.forced_inputs:
             return self.constant(e.name, e.name, e.offset)
         return self.input(e.name, e.offset)
-
-
-def _all_names(equations: Iterable[Equation]) -> set[str]:
-    names: set[str] = set()
-    for eq in equations:
-        names.update(eq.params)
-        stack: list[Expr] = [eq.expr]
-        while stack:
-            e = stack.pop()
-            if isinstance(e, Name):
-                names.add(e.name)
-            elif isinstance(e, Call):
-                stack.extend(e.args)
-    return names

@@ -17,7 +17,7 @@ from .folding import fold_constant
 from .lexer import Token, tokenize
 from .limits import DEFAULT_LIMITS, Limits
 from .ops import op_for_call
-from .syntax import Call, Equation, Expr, Name, Num, System
+from .syntax import Call, Equation, Expr, Name, Num, System, names_in
 
 __all__ = ["parse"]
 
@@ -269,19 +269,7 @@ def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:
     if len(bare) > 1:
         raise ParseError("only one equation may be a bare expression; give the others a name "
                          "(u = …)", text, bare[1].offset)
-    used = {eq.name for eq in equations} | _names_in(eq.expr for eq in equations)
+    used = {eq.name for eq in equations} | names_in(eq.expr for eq in equations)
     name = next(n for n in _BARE_NAMES if n not in used)
     return tuple(Equation(name, (), eq.expr, eq.offset, False) if not eq.named else eq
                  for eq in equations)
-
-
-def _names_in(exprs: object) -> set[str]:
-    found: set[str] = set()
-    stack = list(exprs)  # type: ignore[call-overload]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, Name):
-            found.add(e.name)
-        elif isinstance(e, Call):
-            stack.extend(e.args)
-    return found

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Union
 
-__all__ = ["Num", "Name", "Call", "Expr", "Equation", "System"]
+__all__ = ["Num", "Name", "Call", "Expr", "Equation", "System", "names_in"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,16 @@ class System:
 
     equations: tuple[Equation, ...]
     text: str
+
+
+def names_in(exprs: Iterable[Expr]) -> set[str]:
+    """Every name used in the expressions (without recursion: a sum can be 20,000 deep)."""
+    found: set[str] = set()
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        if isinstance(e, Name):
+            found.add(e.name)
+        elif isinstance(e, Call):
+            stack.extend(e.args)
+    return found
