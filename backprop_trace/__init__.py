@@ -10,7 +10,8 @@ from .calculus import LimitRow, Tangent
 from .check import CheckReport
 from .errors import DomainError, GraphError, ParseError, RenderError, TraceError
 from .limits import DEFAULT_LIMITS, Limits
-from .trace import Formula, Frame, Trace, trace
+from .notebook import Frame
+from .trace import Formula, Trace, trace
 
 __all__ = ["trace", "Trace", "Step", "Formula", "Frame", "CheckReport", "LimitRow", "Tangent",
            "Limits", "DEFAULT_LIMITS",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
-from html import escape as html_escape
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -19,17 +17,18 @@ import sympy as sp
 from .backward import Step, backward
 from .calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
 from .check import CheckReport, check_gradient
-from .errors import GraphError, RenderError
+from .errors import GraphError
 from .forward import forward
 from .graph import build_graph
 from .limits import DEFAULT_LIMITS, Limits
+from .notebook import Frame, player_html, slider_widget
 from .parse import parse
-from .printing import fmt_number, pretty_name, to_latex, to_unicode
+from .printing import pretty_name, to_latex, to_unicode
 from .render import FORMATS, Renderer, convert_svg, render
 from .symbolic import Symbolic, partial_symbol
 from .themes import Theme, get_theme
 
-__all__ = ["trace", "Trace", "Formula", "Frame"]
+__all__ = ["trace", "Trace", "Formula"]
 
 
 def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None = None,
@@ -280,36 +279,11 @@ class Trace:
 
     def _repr_html_(self) -> str:
         """In Jupyter: the HTML player, showing the final gradients, with its step controls."""
-        global _DISPLAY_COUNT
-        _DISPLAY_COUNT += 1
-        try:
-            return self.renderer().html_fragment(f"bt-player-{_DISPLAY_COUNT}",
-                                                 start=len(self.steps))
-        except RenderError as exc:
-            text = "\n".join([*_summary_lines(self), "", f"(no picture: {exc})"])
-            return f"<pre>{html_escape(text)}</pre>"
+        return player_html(self)
 
     def widget(self, **options: Any) -> Any:
         """An ipywidgets slider over the frames (needs ipywidgets and a live kernel)."""
-        try:
-            import ipywidgets
-            from IPython.display import SVG, display
-        except ImportError:
-            raise RenderError("widget() needs ipywidgets: pip install ipywidgets "
-                              "(displaying the trace itself needs nothing extra)") from None
-        frames = self.frames(**options)
-        out = ipywidgets.Output()
-        slider = ipywidgets.IntSlider(value=len(frames) - 1, min=0, max=len(frames) - 1,
-                                      description="frame")
-
-        def show(change: Any) -> None:
-            out.clear_output(wait=True)
-            with out:
-                display(SVG(frames[slider.value]))
-
-        slider.observe(show, names="value")
-        show(None)
-        return ipywidgets.VBox([slider, out])
+        return slider_widget(self, **options)
 
     # -- the rest of the calculus chapter ----------------------------------------------------
 
@@ -341,26 +315,8 @@ class Trace:
                              f"(variables: {', '.join(names)})")
 
 
-@dataclass(frozen=True)
-class Frame:
-    """One frame's picture; displays itself as SVG in Jupyter."""
-
-    index: int
-    caption: str
-    svg: str
-
-    def _repr_svg_(self) -> str:
-        return self.svg
-
-
-_DISPLAY_COUNT = 0
 EXPANSION_LIMIT = 60
 """Operations up to which outputs expand gradients into the inputs (beyond, sizes explode)."""
-
-
-def _summary_lines(t: Trace) -> list[str]:
-    lines = [f"{pretty_name(t.output)} = {fmt_number(t.value)}"] if t.value is not None else []
-    return lines + [str(t.chain_rule(x)) for x in t.wrt]
 
 
 def _latex_partial(y: str, x: str) -> str:

@@ -241,3 +241,24 @@ def test_large_graphs_keep_outputs_compact(tmp_path):
     doc = json.loads((tmp_path / "trace.json").read_text())
     assert doc["grad_expr"] is None and doc["adjoint_expr"]["x"].startswith("∂v79/∂")
     assert "\\frac{\\partial v_{79}}{\\partial x} =" in (tmp_path / "steps.md").read_text()
+
+
+def test_notebook_display(gate):
+    html_text = gate._repr_html_()
+    assert 'class="bt-player"' in html_text and "∂f/∂x = −4" in html_text  # opens at the end
+    assert gate._repr_html_().split('"', 2)[1] != html_text.split('"', 2)[1]  # unique ids
+    frame = gate.step(4)
+    assert frame.index == 4 and frame._repr_svg_().startswith("<?xml")
+    assert frame.caption.startswith("step 4/5: ∂f/∂x")
+    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1}) * v{i - 1}" for i in range(1, 160)]
+    big = bt.trace(lines, at={"x": 0.5}, wrt=["x"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert 'class="bt-player"' in big._repr_html_()  # node granularity: fewer frames
+
+
+def test_notebook_display_without_graphviz(gate, monkeypatch):
+    t = bt.trace(GATE[0], at=GATE[1])
+    monkeypatch.setenv("PATH", "/nonexistent")
+    shown = t._repr_html_()
+    assert shown.startswith("<pre>") and "∂f/∂x = ∂f/∂u₁·∂u₁/∂x" in shown and "graphviz" in shown
