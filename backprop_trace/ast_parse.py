@@ -39,14 +39,15 @@ def parse_with_ast(text: str, limits: Limits) -> tuple[Equation, ...] | None:
     # rewritten text map back through the positions of the replaced carets.
     carets = [i for i, c in enumerate(text) if c == "^"]
     source = text.replace("^", "**")
-    if _paren_depth(source) > limits.max_depth:
+    paren_depth = _paren_depth(source)
+    if paren_depth > limits.max_depth:
         return None
     try:
         module = ast.parse(source, mode="exec")
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         return None
     try:
-        return _Walker(text, source, carets, limits).module(module)
+        return _Walker(text, source, carets, paren_depth, limits).module(module)
     except (_Unsupported, RecursionError):
         return None
     except ValueError:  # a ParseError from a limit: the full parser says it with a caret
@@ -65,11 +66,12 @@ def _paren_depth(text: str) -> int:
 
 
 class _Walker:
-    def __init__(self, text: str, source: str, carets: list[int], limits: Limits) -> None:
+    def __init__(self, text: str, source: str, carets: list[int], paren_depth: int,
+                 limits: Limits) -> None:
         self.text, self.source, self.carets, self.limits = text, source, carets, limits
         self.line_starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
         self.count = 0
-        self.paren_depth = _paren_depth(source)
+        self.paren_depth = paren_depth
         self.stars = [c + k for k, c in enumerate(carets)]  # where each ^'s ** starts
 
     def original(self, at: int) -> int:

@@ -83,7 +83,7 @@ def active_nodes(G: nx.MultiDiGraph, wrt: Collection[str]) -> set[str]:
     """Nodes that depend on an input in ``wrt``: only their edges carry gradient."""
     active: set[str] = set()
     wanted = set(wrt)
-    nodes = G.nodes
+    nodes = dict(G.nodes(data=True))
     for node in G.graph["order"]:
         if node in wanted or any(u in active for u in nodes[node].get("args", ())):
             active.add(node)
@@ -98,7 +98,7 @@ def backward(G: nx.MultiDiGraph, values: Mapping[str, Any] | None, wrt: Collecti
     before it is passed on; each contribution is *added* to the receiving node's adjoint.
     """
     output = G.graph["output"]
-    nodes = G.nodes
+    nodes = dict(G.nodes(data=True))
     active = active_nodes(G, wrt)
     one = None if values is None else _ones_like(values[output])
     adjoint: dict[str, Any] = {output: one}

@@ -53,7 +53,8 @@ def input_values(G: nx.MultiDiGraph, at: Mapping[str, Any]) -> dict[str, Any]:
 
 def forward(G: nx.MultiDiGraph, at: Mapping[str, Any]) -> Mapping[str, Any]:
     """Every node's value (constants included), in forward order."""
-    abstract = [n for n in G.graph["order"] if G.nodes[n].get("abstract")]
+    nodes = dict(G.nodes(data=True))  # plain dict lookups: NodeView's cost a call each
+    abstract = [n for n in G.graph["order"] if nodes[n].get("abstract")]
     if abstract:
         raise GraphError(f"{pretty_name(G.nodes[abstract[0]]['op'])} is an abstract function "
                          f"(no formula), so values cannot be computed: trace it without values, "
@@ -61,11 +62,11 @@ def forward(G: nx.MultiDiGraph, at: Mapping[str, Any]) -> Mapping[str, Any]:
     values = input_values(G, at)
     with np.errstate(all="raise", under="ignore"):
         for node in G.graph["order"]:
-            attrs = G.nodes[node]
+            attrs = nodes[node]
             if attrs["kind"] == "const":
                 values[node] = np.float64(_CONSTANTS.get(attrs["text"], attrs["value"]))
             elif attrs["kind"] == "op":
-                args = [values[a] for a in args_of(G, node)]
+                args = [values[a] for a in attrs["args"]]
                 try:
                     values[node] = OPS[attrs["op"]].forward(*args)
                 except FloatingPointError as exc:
