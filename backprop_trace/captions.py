@@ -99,9 +99,3 @@ def forward_caption(t: Trace) -> str:
         return f"forward pass: {pretty_name(t.output)} = {fmt_number(t.value)}; " \
                f"backward pass next ({n} steps)"
     return f"graph of {pretty_name(t.output)}; backward pass next ({n} steps)"
-
-
-def all_captions(t: Trace, steps: Sequence[Step]) -> list[str]:
-    return [forward_caption(t), *(step_caption(t, s) for s in steps)]
-
-

@@ -254,10 +254,6 @@ class _Parser:
         raise ParseError(message, self.text, tok.offset)
 
 
-def offset_of(expr: Expr) -> int:
-    return expr.offset
-
-
 
 
 def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:
