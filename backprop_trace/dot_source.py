@@ -51,7 +51,8 @@ def dot_source(t: Trace, view: FrameView, theme: Theme, rankdir: str = "LR",
     g = graphviz.Digraph("backprop")
     g.attr(rankdir=rankdir, bgcolor=theme.background, fontname=theme.font,
            fontcolor=theme.text, fontsize="14", labelloc="b", nodesep="0.35", ranksep="0.7",
-           label=f"<{html(view.caption)}>", pad="0.2")
+           label=f"<{html(view.caption)}>", pad="0.2",
+           ordering="in")  # arguments top to bottom in the order of the formula
     if large:
         g.attr(mclimit="0.2", nslimit="2", nslimit1="2", searchsize="10", remincross="false")
     g.attr("node", shape="plain", fontname=theme.font, fontcolor=theme.text)
