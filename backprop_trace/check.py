@@ -10,6 +10,7 @@ from typing import Any, Final
 import numpy as np
 import sympy as sp
 
+from .errors import DomainError
 from .printing import fmt_number, pretty_name
 
 __all__ = ["GradientCheck", "CheckReport", "check_gradient", "relative_error", "format_check"]
@@ -43,7 +44,9 @@ class CheckReport:
 
     @property
     def max_error(self) -> float:
-        return max((max(r.error_central, r.error_symbolic) for r in self.rows), default=0.0)
+        """The largest relative error (NaN if a central difference could not be taken)."""
+        errors = [e for r in self.rows for e in (r.error_central, r.error_symbolic)]
+        return float(np.max(errors)) if errors else 0.0
 
     def __str__(self) -> str:
         return format_check(self)
@@ -55,6 +58,7 @@ def relative_error(a: Any, b: Any) -> float:
     scale = np.maximum(np.abs(a), np.abs(b))
     with np.errstate(invalid="ignore", divide="ignore"):
         err = np.where(scale > 0, np.abs(a - b) / np.where(scale > 0, scale, 1), 0.0)
+    err = np.where(np.isnan(a) | np.isnan(b), np.nan, err)  # no answer is not agreement
     return float(np.max(err)) if err.size else 0.0
 
 
@@ -81,8 +85,12 @@ def _central(inputs: Mapping[str, Any], name: str,
         plus, minus = x.copy(), x.copy()
         plus[index] += h
         minus[index] -= h
-        up = np.sum(evaluate({**inputs, name: plus}))
-        down = np.sum(evaluate({**inputs, name: minus}))
+        try:
+            up = np.sum(evaluate({**inputs, name: plus}))
+            down = np.sum(evaluate({**inputs, name: minus}))
+        except DomainError:
+            out[index] = np.nan  # x ± h crosses a singularity: no central difference here
+            continue
         out[index] = (up - down) / (2 * h)
     return out[()] if out.ndim == 0 else out
 
@@ -110,6 +118,8 @@ def format_check(report: CheckReport) -> str:
                      f"{fmt_number(r.central):>12} {r.error_central:>9.1e} "
                      f"{fmt_number(r.symbolic):>12} {r.error_symbolic:>9.1e}")
     verdict = "OK" if report.ok else "MISMATCH"
+    if any(np.isnan(r.error_central) for r in report.rows):
+        lines.append("nan: x ± h crosses a point where the function is undefined")
     lines.append(f"{verdict}: largest relative error {report.max_error:.1e} "
                  f"(tolerance {report.tolerance:.0e})")
     return "\n".join(lines)

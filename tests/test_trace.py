@@ -253,3 +253,8 @@ def test_random_expressions_match_sympy_diff(expr, x, y):
         expected = float(sp.diff(oracle, symbol).evalf(subs=subs))
         assert t.grad[name] == pytest.approx(expected, rel=1e-9, abs=1e-9), (text, name)
     assert float(oracle.evalf(subs=subs)) == pytest.approx(t.value, rel=1e-9, abs=1e-12)
+
+
+def test_check_near_a_singularity_reports_instead_of_failing():
+    report = bt.trace("f = (x/y)^2", at={"x": 0.0, "y": 1e-6}).check()
+    assert not report.ok and "crosses a point where the function is undefined" in str(report)
