@@ -15,6 +15,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from .ops import OPS
+
 __all__ = ["pretty_name", "latex_name", "fmt_number", "to_unicode", "to_latex", "to_code",
            "code_node", "node_text",
            "superscript", "PARTIAL_RE"]
@@ -155,8 +157,6 @@ def node_text(G: Any, node: str) -> str:
 
     Arguments are node names, never expanded, so a label stays one line however deep the graph.
     """
-    from .ops import OPS  # here, not at the top: ops imports nothing from printing either way
-
     attrs = G.nodes[node]
     if attrs["kind"] == "const":
         return pretty_name(attrs["text"])
@@ -187,8 +187,6 @@ def to_code(expr: Any) -> str:
 
 def code_node(G: Any, node: str) -> str:
     """A node's forward line in the straight-line listing: ``x + y``, ``sin(u1)``."""
-    from .ops import OPS
-
     attrs = G.nodes[node]
     args = [G.nodes[a]["text"] if G.nodes[a]["kind"] == "const" else a for a in attrs["args"]]
     if attrs["abstract"]:

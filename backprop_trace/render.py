@@ -28,7 +28,8 @@ from .themes import Theme
 if TYPE_CHECKING:
     from .trace import Trace
 
-__all__ = ["Renderer", "render", "FORMATS", "LargeGraphWarning", "READABLE_NODES"]
+__all__ = ["Renderer", "render", "resolve_granularity", "FORMATS", "LargeGraphWarning",
+           "READABLE_NODES"]
 
 FORMATS: Final = ("svg", "png", "pdf")
 READABLE_NODES: Final = 300
@@ -55,8 +56,7 @@ class Renderer:
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"unknown rankdir {self.rankdir!r} (must be one of {list(RANKDIRS)})")
-        if self.granularity == "auto":
-            self.granularity = "node" if len(self.t.graph) > READABLE_NODES else "edge"
+        self.granularity = resolve_granularity(self.t, self.granularity)
 
     @cached_property
     def views(self) -> list[FrameView]:
@@ -113,6 +113,13 @@ class Renderer:
         if not -len(self.views) <= frame < len(self.views):
             raise IndexError(f"frame {frame} out of range (0 to {len(self.views) - 1})")
         return frame % len(self.views)
+
+
+def resolve_granularity(t: Trace, granularity: str) -> str:
+    """"auto" is "edge" up to READABLE_NODES nodes and "node" above."""
+    if granularity != "auto":
+        return granularity
+    return "node" if len(t.graph) > READABLE_NODES else "edge"
 
 
 def convert_svg(svg: str, fmt: str) -> bytes:

@@ -24,7 +24,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .notebook import Frame, player_html, slider_widget
 from .parse import parse
 from .printing import pretty_name, to_latex, to_unicode
-from .render import FORMATS, Renderer, convert_svg, render
+from .render import FORMATS, Renderer, convert_svg, render, resolve_granularity
 from .symbolic import Symbolic, partial_symbol
 from .themes import Theme, get_theme
 
@@ -234,7 +234,8 @@ class Trace:
         """The renderer for a theme, direction and granularity; its one layout is made on
         first use."""
         theme = get_theme(theme)
-        key = (theme.name, rankdir, granularity)
+        # "auto" shares the renderer (and its layout) of what it resolves to
+        key = (theme.name, rankdir, resolve_granularity(self, granularity))
         if key not in self._renderers:
             self._renderers[key] = Renderer(self, theme, rankdir, granularity)
         return self._renderers[key]
