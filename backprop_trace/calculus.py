@@ -48,7 +48,7 @@ def scalar_input(t: Trace, var: str | None) -> str:
 def _output_at(t: Trace, var: str, x: float) -> float:
     point = {n: t.values[n] for n in t.inputs}
     point[var] = x
-    return float(forward(t.graph, point)[t.output])
+    return float(forward(t.tape, point)[t.tape.output])
 
 
 def limit_table(t: Trace, var: str | None = None,

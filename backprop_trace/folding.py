@@ -4,12 +4,11 @@ ever sees them (2^2^2^40 must fail fast, not compute)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from .errors import ParseError
 from .limits import Limits
-from .syntax import Expr, Num
 
 __all__ = ["fold_constant"]
 
@@ -19,14 +18,15 @@ _FOLDABLE: Final[dict[str, Callable[..., float]]] = {
 }
 
 
-def fold_constant(func: str, args: tuple[Expr, ...], limits: Limits, text: str) -> float | None:
-    """The value of an all-numbers arithmetic node, so exponents and constants can be
-    bounded before sympy ever sees them (2^2^2^40 must fail fast, not compute)."""
-    values = [a.value if isinstance(a, Num) else getattr(a, "const", None) for a in args]
+def fold_constant(func: str, values: Sequence[float | None], offsets: Sequence[int],
+                  limits: Limits, text: str) -> float | None:
+    """The value of an all-numbers arithmetic node from its arguments' values (None where an
+    argument is not constant) and offsets, so exponents and constants can be bounded before
+    sympy ever sees them (2^2^2^40 must fail fast, not compute)."""
     if func == "pow" and values[1] is not None and abs(values[1]) > limits.max_exponent:
         raise ParseError(f"exponent {values[1]:.4g} is larger than the limit of "
                          f"{limits.max_exponent:g} (raise limits.max_exponent)",
-                         text, args[1].offset)
+                         text, offsets[1])
     if None in values or func not in _FOLDABLE:
         return None
     try:
@@ -39,5 +39,5 @@ def fold_constant(func: str, args: tuple[Expr, ...], limits: Limits, text: str) 
         return None
     if math.isinf(value):
         raise ParseError("this constant is too large to compute (over 1.8e308)",
-                         text, args[0].offset)
+                         text, offsets[0])
     return value

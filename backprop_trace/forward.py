@@ -1,25 +1,32 @@
-"""Forward pass: float64 numpy values of every node, checked against each op's domain."""
+"""Forward pass: float64 numpy values of every node, checked against each op's domain.
+
+Values come back indexed by node (``values[i]`` for ``tape.names[i]``). With scalar inputs —
+the usual case — each op is applied once per level of the graph to all its nodes at that
+level, as numpy arrays; array inputs (and any domain error, to word it exactly) take the
+node-by-node loop. Both apply the op table's own numpy functions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Union
 
-import networkx as nx
 import numpy as np
 
 from .errors import DomainError, GraphError
-from .graph import args_of
+from .graph import CONST, OPERATION, Tape, to_networkx
 from .ops import OPS
 from .printing import fmt_number, node_text, pretty_name
 
-__all__ = ["forward", "input_values", "explain_float_error"]
+__all__ = ["forward", "input_values", "explain_float_error", "level_groups", "Values"]
+
+Values = Union[Sequence[Any], np.ndarray]
+"""Node values by node index: a float array (scalar inputs) or a list (any values)."""
 
 
-def input_values(G: nx.MultiDiGraph, at: Mapping[str, Any]) -> dict[str, Any]:
+def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
     """Check and convert ``at``: every input named once, numbers or arrays that broadcast."""
-    inputs = G.graph["inputs"]
+    inputs = [tape.names[i] for i in tape.inputs]
     unknown = [name for name in at if name not in inputs]
     if unknown:
         raise GraphError(f"a value was given for {unknown[0]!r}, which is not an input "
@@ -51,30 +58,79 @@ def input_values(G: nx.MultiDiGraph, at: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def forward(G: nx.MultiDiGraph, at: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Every node's value (constants included), in forward order."""
-    nodes = dict(G.nodes(data=True))  # plain dict lookups: NodeView's cost a call each
-    abstract = [n for n in G.graph["order"] if nodes[n].get("abstract")]
+def forward(tape: Tape, at: Mapping[str, Any]) -> Values:
+    """Every node's value (constants included), indexed by node."""
+    abstract = [i for i, flag in enumerate(tape.abstract) if flag]
     if abstract:
-        raise GraphError(f"{pretty_name(G.nodes[abstract[0]]['op'])} is an abstract function "
+        raise GraphError(f"{pretty_name(tape.ops[abstract[0]])} is an abstract function "
                          f"(no formula), so values cannot be computed: trace it without values, "
                          f"or write out the function")
-    values = input_values(G, at)
+    given = input_values(tape, at)
+    if all(np.ndim(v) == 0 for v in given.values()):
+        groups = level_groups(tape)
+        if len(groups) * 8 <= len(tape):  # wide enough for whole-level numpy calls to pay
+            try:
+                return _forward_by_level(tape, given, groups)
+            except FloatingPointError:
+                pass  # the loop below finds the node and says what went wrong
+    return _forward_by_node(tape, given)
+
+
+def level_groups(tape: Tape) -> list[tuple[str, np.ndarray]]:
+    """The operation nodes grouped by (level, op), in level order: each group's arguments
+    are computed by earlier groups."""
+    ops = np.array([i for i, kind in enumerate(tape.kinds) if kind == OPERATION], dtype=np.intp)
+    if not len(ops):
+        return []
+    all_codes, op_of = tape.op_codes
+    codes = all_codes[ops]
+    levels = np.fromiter(tape.levels, np.intp, len(tape))[ops]
+    order = np.lexsort((ops, codes, levels))
+    key = levels[order] * len(op_of) + codes[order]
+    bounds = np.flatnonzero(np.diff(key)) + 1
+    return [(op_of[codes[order[start]]], ops[order[start:stop]])
+            for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(order)])]
+
+
+def _forward_by_level(tape: Tape, given: Mapping[str, Any],
+                      groups: list[tuple[str, np.ndarray]]) -> np.ndarray:
+    values = np.empty(len(tape))
+    for i in tape.inputs:
+        values[i] = given[tape.names[i]]
+    for i, kind in enumerate(tape.kinds):
+        if kind == CONST:
+            values[i] = _constant(tape.texts[i])
+    columns = tape.arg_columns()
     with np.errstate(all="raise", under="ignore"):
-        for node in G.graph["order"]:
-            attrs = nodes[node]
-            if attrs["kind"] == "const":
-                values[node] = np.float64(_CONSTANTS.get(attrs["text"], attrs["value"]))
-            elif attrs["kind"] == "op":
-                args = [values[a] for a in attrs["args"]]
+        for op, nodes in groups:
+            values[nodes] = OPS[op].forward(*[values[column[nodes]]
+                                              for column in columns[:OPS[op].arity]])
+    return values
+
+
+def _forward_by_node(tape: Tape, given: Mapping[str, Any]) -> list[Any]:
+    values: list[Any] = [None] * len(tape)
+    for i in tape.inputs:
+        values[i] = given[tape.names[i]]
+    with np.errstate(all="raise", under="ignore"):
+        for i, kind in enumerate(tape.kinds):
+            if kind == CONST:
+                values[i] = np.float64(_constant(tape.texts[i]))
+            elif kind == OPERATION:
+                args = [values[a] for a in tape.args[i]]
                 try:
-                    values[node] = OPS[attrs["op"]].forward(*args)
+                    values[i] = OPS[tape.ops[i]].forward(*args)
                 except FloatingPointError as exc:
+                    name = tape.names[i]
                     raise DomainError(
-                        f"{pretty_name(node)} = {node_text(G, node)} is undefined at "
-                        f"{_argument_values(G, node, values)}: {explain_float_error(exc)}"
+                        f"{pretty_name(name)} = {node_text(to_networkx(tape), name)} is undefined "
+                        f"at {_argument_values(tape, i, values)}: {explain_float_error(exc)}"
                     ) from None
-    return MappingProxyType(values)
+    return values
+
+
+def _constant(text: str) -> float:
+    return _CONSTANTS[text] if text in _CONSTANTS else float(text)
 
 
 _CONSTANTS = {"e": np.e, "pi": np.pi}
@@ -89,7 +145,7 @@ def explain_float_error(exc: FloatingPointError) -> str:
     return "the argument is outside the function's domain"
 
 
-def _argument_values(G: nx.MultiDiGraph, node: str, values: Mapping[str, Any]) -> str:
-    parts = [f"{pretty_name(a)} = {fmt_number(values[a])}" for a in dict.fromkeys(args_of(G, node))
-             if G.nodes[a]["kind"] != "const"]
+def _argument_values(tape: Tape, node: int, values: Sequence[Any]) -> str:
+    parts = [f"{pretty_name(tape.names[a])} = {fmt_number(values[a])}"
+             for a in dict.fromkeys(tape.args[node]) if tape.kinds[a] != CONST]
     return ", ".join(parts) or "these constants"

@@ -38,7 +38,7 @@ class FrameView:
 
 def gradient_nodes(t: Trace) -> list[str]:
     """Nodes that get a gradient line: everything that carries gradient back to an input."""
-    active = active_nodes(t.graph, t.wrt)
+    active = active_nodes(t.tape, t.wrt)
     return [n for n in t.graph.graph["order"] if n in active or n == t.output]
 
 

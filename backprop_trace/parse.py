@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from .ast_parse import parse_with_ast
 from .errors import ParseError
+from .fast_parse import parse_fast
 from .folding import fold_constant
 from .lexer import Token, tokenize
 from .limits import DEFAULT_LIMITS, Limits
 from .ops import op_for_call
-from .syntax import Call, Equation, Expr, Name, Num, System, names_in
+from .syntax import Call, Equation, Expr, Name, Num, System, all_names, names_in, postfix
 
 __all__ = ["parse"]
 
@@ -42,14 +42,16 @@ def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Syste
     if len(text) > limits.max_chars:
         raise ParseError(f"input has {len(text):,} characters, more than the limit of "
                          f"{limits.max_chars:,} (raise limits.max_chars)", text, limits.max_chars)
-    fast = parse_with_ast(text, limits)
+    fast = parse_fast(text, limits)
     if fast is not None:
-        return System(_name_bare(list(fast), text), text)
+        named = _name_bare(list(fast[0]), text)
+        return System(named, text, fast[1] | {eq.name for eq in named})
     parser = _Parser(tokenize(text, limits), text, limits)
     equations = [parser.equation(group) for group in parser.split_equations()]
     if not equations:
         raise ParseError("there is no equation: type an expression such as f = (x + y)*z", text, 0)
-    return System(_name_bare(equations, text), text)
+    named = _name_bare(equations, text)
+    return System(named, text, all_names(named))
 
 
 class _Parser:
@@ -59,6 +61,7 @@ class _Parser:
         self.depth = 0
         self.count = 0
         self.prev = "start"  # kind of the last token consumed, for implicit products
+        self.folded: dict[int, float] = {}  # id of a Call → its value, when all-constant
 
     # -- equations -------------------------------------------------------------------------
 
@@ -78,14 +81,17 @@ class _Parser:
 
     def equation(self, group: tuple[int, int]) -> Equation:
         start, stop = group
+        self.folded.clear()  # ids of the last equation's dead nodes may come back
         equals = [i for i in range(start, stop) if self._is(self.tokens[i], "=")]
         if not equals or self._depth_at(equals[0], start) > 0:
-            return Equation("", (), self._expression(start, stop), self.tokens[start].offset, False)
+            return Equation("", (), postfix(self._expression(start, stop)),
+                            self.tokens[start].offset, False)
         eq = equals[0]
         name, params = self._head(start, eq)
         if eq + 1 == stop:
             self._fail("nothing after '=': write the expression on the right", self.tokens[eq])
-        return Equation(name, params, self._expression(eq + 1, stop), self.tokens[start].offset)
+        return Equation(name, params, postfix(self._expression(eq + 1, stop)),
+                        self.tokens[start].offset)
 
     def _head(self, start: int, eq: int) -> tuple[str, tuple[str, ...]]:
         toks = self.tokens[start:eq]
@@ -194,7 +200,7 @@ class _Parser:
         """A run of superscript characters (² , ⁻¹, ˣ) is the exponent, parsed on its own."""
         sub = _Parser(tokenize(tok.text, self.limits, base=tok.offset, source=self.text),
                       self.text, self.limits)
-        sub.depth, sub.count = self.depth, self.count
+        sub.depth, sub.count, sub.folded = self.depth, self.count, self.folded
         exponent = sub._expression(0, len(sub.tokens) - 1)
         self.count = sub.count
         return exponent
@@ -211,7 +217,12 @@ class _Parser:
         if self.count > self.limits.max_nodes:
             self._fail(f"more than {self.limits.max_nodes:,} operations (raise limits.max_nodes)",
                        self.tokens[max(self.pos - 1, 0)])
-        return Call(func, args, offset, const=fold_constant(func, args, self.limits, self.text))
+        call = Call(func, args, offset)
+        values = [a.value if isinstance(a, Num) else self.folded.get(id(a)) for a in args]
+        value = fold_constant(func, values, [a.offset for a in args], self.limits, self.text)
+        if value is not None:
+            self.folded[id(call)] = value
+        return call
     # -- tokens ----------------------------------------------------------------------------
 
     def advance(self) -> Token:
@@ -265,7 +276,7 @@ def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:
     if len(bare) > 1:
         raise ParseError("only one equation may be a bare expression; give the others a name "
                          "(u = …)", text, bare[1].offset)
-    used = {eq.name for eq in equations} | names_in(eq.expr for eq in equations)
+    used = {eq.name for eq in equations} | names_in(equations)
     name = next(n for n in _BARE_NAMES if n not in used)
-    return tuple(Equation(name, (), eq.expr, eq.offset, False) if not eq.named else eq
+    return tuple(Equation(name, (), eq.code, eq.offset, False) if not eq.named else eq
                  for eq in equations)

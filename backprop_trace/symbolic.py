@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import sympy as sp
 
-from .graph import args_of
+from .graph import CONST, OPERATION, Tape
 from .ops import ARGS, OPS
 
 if TYPE_CHECKING:
@@ -26,9 +25,9 @@ def partial_symbol(y: str, x: str) -> sp.Symbol:
 class Symbolic:
     """Caches per graph; every method is cheap except ``expr``/``grad_expr`` on huge graphs."""
 
-    def __init__(self, G: nx.MultiDiGraph) -> None:
-        self.G = G
-        self.output = G.graph["output"]
+    def __init__(self, tape: Tape) -> None:
+        self.tape = tape
+        self.output = tape.names[tape.output]
         self._symbols: dict[str, sp.Expr] = {}
         self._locals: dict[tuple[str, int], sp.Expr] = {}
         self._exprs: dict[str, sp.Expr] = {}
@@ -36,16 +35,22 @@ class Symbolic:
 
     def attach(self, steps: Sequence[Step]) -> None:
         self._steps = steps
-        self._steps_of: dict[str, list[Step]] = {}
-        for step in steps:
-            self._steps_of.setdefault(step.node, []).append(step)
+        self._steps_of: dict[str, list[Step]] | None = None  # made on first use
+
+    def steps_of(self, node: str) -> list[Step]:
+        """The steps that add to ``node``'s adjoint, in order."""
+        if self._steps_of is None:
+            self._steps_of = {}
+            for step in self._steps:
+                self._steps_of.setdefault(step.node, []).append(step)
+        return self._steps_of.get(node, [])
 
     def symbol(self, node: str) -> sp.Expr:
         """The symbol a node is known by: ``x``, ``u1``; a constant is its exact number."""
         if node not in self._symbols:
-            attrs = self.G.nodes[node]
-            if attrs["kind"] == "const":
-                text = attrs["text"]
+            i = self.tape.index[node]
+            if self.tape.kinds[i] == CONST:
+                text = self.tape.texts[i]
                 self._symbols[node] = {"e": sp.E, "pi": sp.pi}.get(text) or sp.Rational(text)
             else:
                 self._symbols[node] = sp.Symbol(node, real=True)
@@ -59,23 +64,23 @@ class Symbolic:
         """∂via/∂(argument ``position``) in the node symbols: ``z`` for u = u₁·z."""
         key = (via, position)
         if key not in self._locals:
-            args = args_of(self.G, via)
-            attrs = self.G.nodes[via]
-            if attrs["abstract"]:
+            args = self.tape.arg_names(via)
+            i = self.tape.index[via]
+            if self.tape.abstract[i]:
                 self._locals[key] = partial_symbol(via, args[position])
             else:
-                partial = OPS[attrs["op"]].partials[position]
+                partial = OPS[self.tape.ops[i]].partials[position]
                 self._locals[key] = partial.xreplace(
                     {ARGS[i]: self.symbol(a) for i, a in enumerate(args)})
         return self._locals[key]
 
     def node_expr_local(self, node: str) -> sp.Expr:
         """An operation node in terms of its arguments' symbols: ``x + y`` for u₁."""
-        attrs = self.G.nodes[node]
-        args = [self.symbol(a) for a in args_of(self.G, node)]
-        if attrs["abstract"]:
-            return sp.Function(attrs["op"])(*args)
-        return OPS[attrs["op"]].symbolic(*args)
+        i = self.tape.index[node]
+        args = [self.symbol(a) for a in self.tape.arg_names(node)]
+        if self.tape.abstract[i]:
+            return sp.Function(self.tape.ops[i])(*args)
+        return OPS[self.tape.ops[i]].symbolic(*args)
 
     # -- the symbolic fields of a Step ------------------------------------------------------
 
@@ -89,7 +94,7 @@ class Symbolic:
         return self.upstream_expr(step) * self.local_expr(step)
 
     def total_expr(self, step: Step) -> sp.Expr:
-        terms = [self.contribution_expr(s) for s in self._steps_of[step.node][: step.term]]
+        terms = [self.contribution_expr(s) for s in self.steps_of(step.node)[: step.term]]
         return sp.Add(*terms)
 
     # -- whole expressions in the inputs (may grow with depth: only on request) ---------------
@@ -97,26 +102,33 @@ class Symbolic:
     def expr(self, node: str) -> sp.Expr:
         """The node's value as an expression in the inputs: ``z*(x + y)`` for f = (x + y)·z."""
         if node not in self._exprs:
-            needed = nx.ancestors(self.G, node) | {node}
-            for n in self.G.graph["order"]:
-                if n in needed and n not in self._exprs:
-                    self._exprs[n] = self._build(n)
+            tape = self.tape
+            needed = {tape.index[node]}
+            stack = [tape.index[node]]
+            while stack:  # the node and its ancestors
+                for a in tape.args[stack.pop()]:
+                    if a not in needed:
+                        needed.add(a)
+                        stack.append(a)
+            for i in sorted(needed):
+                if tape.names[i] not in self._exprs:
+                    self._exprs[tape.names[i]] = self._build(i)
         return self._exprs[node]
 
-    def _build(self, node: str) -> sp.Expr:
-        attrs = self.G.nodes[node]
-        if attrs["kind"] != "op":
-            return self.symbol(node)
-        args = [self._exprs[a] for a in args_of(self.G, node)]
-        if attrs["abstract"]:
-            return sp.Function(attrs["op"])(*args)
-        return OPS[attrs["op"]].symbolic(*args)
+    def _build(self, i: int) -> sp.Expr:
+        tape = self.tape
+        if tape.kinds[i] != OPERATION:
+            return self.symbol(tape.names[i])
+        args = [self._exprs[tape.names[a]] for a in tape.args[i]]
+        if tape.abstract[i]:
+            return sp.Function(tape.ops[i])(*args)
+        return OPS[tape.ops[i]].symbolic(*args)
 
     def grad_exprs(self, wrt: Sequence[str]) -> dict[str, sp.Expr]:
         """∂y/∂x for each input in ``wrt``, in the inputs. Abstract partials stay symbols
         (∂u/∂x·∂x/∂a + …), exactly the textbook chain rule."""
-        substitute = {self.symbol(n): self.expr(n) for n in self.G.graph["order"]
-                      if self.G.nodes[n]["kind"] == "op"}
+        substitute = {self.symbol(n): self.expr(n)
+                      for n, kind in zip(self.tape.names, self.tape.kinds) if kind == OPERATION}
         adjoint: dict[str, sp.Expr] = {self.output: sp.S.One}
         for step in self._steps[1:]:
             assert step.via is not None

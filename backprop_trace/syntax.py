@@ -1,12 +1,15 @@
-"""The parser's output: immutable expression trees and equations, with source offsets."""
+"""The parser's output: equations in postfix form (flat, fast to build and to walk), with the
+expression tree available on request, and source offsets for messages."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Union
+from functools import cached_property
+from typing import Final, Union
 
-__all__ = ["Num", "Name", "Call", "Expr", "Equation", "System", "names_in"]
+__all__ = ["Num", "Name", "Call", "Expr", "Item", "Equation", "System", "NAME", "NUM", "OP",
+           "FN", "postfix", "tree", "names_in", "all_names"]
 
 
 @dataclass(frozen=True)
@@ -31,29 +34,41 @@ class Call:
     """An operation applied to arguments.
 
     ``func`` is an op-table name (``add``, ``sin``, …) or, when ``abstract``, the name of an
-    undefined function the user called (``f`` in ``f(x, y)``). ``const`` is the value when
-    every leaf is a number and plain arithmetic folds it, else None.
+    undefined function the user called (``f`` in ``f(x, y)``).
     """
 
     func: str
     args: tuple[Expr, ...]
     offset: int
     abstract: bool = False
-    const: float | None = None
 
 
 Expr = Union[Num, Name, Call]
 
+# Postfix items are plain tuples ``(kind, text, n, offset)``: a 10,000-node network has
+# 20,000 of them, and a tuple costs a fifth of a dataclass to make.
+NAME: Final = "name"  # ("name", name, 0, offset)
+NUM: Final = "num"  # ("num", text as typed, value, offset)
+OP: Final = "op"  # ("op", op-table name, arity, offset): applied to the last arity values
+FN: Final = "fn"  # ("fn", function name, arity, offset): an abstract function call
+Item = tuple[str, str, float, int]
+
 
 @dataclass(frozen=True)
 class Equation:
-    """``name = expr`` or ``name(params) = expr``; ``named`` is False for a bare expression."""
+    """``name = expr`` or ``name(params) = expr``; ``named`` is False for a bare expression.
+    ``code`` is the expression in postfix order: arguments first, then what applies to them."""
 
     name: str
     params: tuple[str, ...]
-    expr: Expr
+    code: tuple[Item, ...]
     offset: int
     named: bool = True
+
+    @cached_property
+    def expr(self) -> Expr:
+        """The expression as a tree (for reading; the pipeline walks ``code``)."""
+        return tree(self.code)
 
 
 @dataclass(frozen=True)
@@ -62,16 +77,55 @@ class System:
 
     equations: tuple[Equation, ...]
     text: str
+    names: frozenset[str]  # names typed (at least variables, equations, parameters and
+    #                        abstract functions), so intermediates u1, u2, … can avoid them
 
 
-def names_in(exprs: Iterable[Expr]) -> set[str]:
-    """Every name used in the expressions (without recursion: a sum can be 20,000 deep)."""
-    found: set[str] = set()
-    stack = list(exprs)
+def postfix(expr: Expr) -> tuple[Item, ...]:
+    """The postfix code of a tree (without recursion: a sum can be 20,000 deep)."""
+    code: list[Item] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
     while stack:
-        e = stack.pop()
-        if isinstance(e, Name):
-            found.add(e.name)
-        elif isinstance(e, Call):
-            stack.extend(e.args)
-    return found
+        e, children_done = stack.pop()
+        if isinstance(e, Num):
+            code.append((NUM, e.text, e.value, e.offset))
+        elif isinstance(e, Name):
+            code.append((NAME, e.name, 0, e.offset))
+        elif children_done:
+            code.append((FN if e.abstract else OP, e.func, len(e.args), e.offset))
+        else:
+            stack.append((e, True))
+            stack.extend((a, False) for a in reversed(e.args))
+    return tuple(code)
+
+
+def tree(code: Iterable[Item]) -> Expr:
+    """The tree of postfix code."""
+    stack: list[Expr] = []
+    for kind, text, n, offset in code:
+        if kind == NAME:
+            stack.append(Name(text, offset))
+        elif kind == NUM:
+            stack.append(Num(text, n, offset))
+        else:
+            arity = int(n)
+            args = tuple(stack[len(stack) - arity:])
+            del stack[len(stack) - arity:]
+            stack.append(Call(text, args, offset, abstract=kind == FN))
+    (root,) = stack
+    return root
+
+
+def names_in(equations: Iterable[Equation]) -> set[str]:
+    """Every name used in the equations' expressions."""
+    return {text for eq in equations for kind, text, _, _ in eq.code if kind == NAME}
+
+
+def all_names(equations: Iterable[Equation]) -> frozenset[str]:
+    """Every name typed: variables, equation names, parameters and function names."""
+    names = set()
+    for eq in equations:
+        names.add(eq.name)
+        names.update(eq.params)
+        names.update(text for kind, text, _, _ in eq.code if kind in (NAME, FN))
+    return frozenset(names)

@@ -18,8 +18,8 @@ from .backward import Step, backward
 from .calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
 from .check import CheckReport, check_gradient
 from .errors import GraphError
-from .forward import forward
-from .graph import build_graph
+from .forward import Values, forward
+from .graph import CONST, OPERATION, Tape, build_tape, to_networkx
 from .limits import DEFAULT_LIMITS, Limits
 from .notebook import Frame, player_html, slider_widget
 from .parse import parse
@@ -67,17 +67,17 @@ def _trace(source: str | Sequence[str], more: tuple[str, ...], at: Mapping[str, 
            wrt: str | Iterable[str] | None, output: str | None, limits: Limits) -> Trace:
     sources = [source] if isinstance(source, str) else list(source)
     system = parse([*sources, *more], limits)
-    G = build_graph(system, output=output, inputs=at or (), limits=limits)
-    wrt_names = _check_wrt(G, wrt)
-    values = forward(G, at) if at is not None else None
-    symbolic = Symbolic(G)
-    steps, adjoint = backward(G, values, wrt_names, symbolic)
+    tape = build_tape(system, output=output, inputs=at or (), limits=limits)
+    wrt_names = _check_wrt(tape, wrt)
+    values = forward(tape, at) if at is not None else None
+    symbolic = Symbolic(tape)
+    steps, adjoint = backward(tape, values, wrt_names, symbolic)
     symbolic.attach(steps)
-    return Trace(G, wrt_names, values, steps, adjoint, symbolic, limits, system.text)
+    return Trace(tape, wrt_names, values, steps, adjoint, symbolic, limits, system.text)
 
 
-def _check_wrt(G: nx.MultiDiGraph, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
-    inputs = G.graph["inputs"]
+def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
+    inputs = [tape.names[i] for i in tape.inputs]
     if wrt is None:
         return tuple(inputs)
     names = [wrt] if isinstance(wrt, str) else list(wrt)
@@ -102,10 +102,10 @@ class Formula(str):
 class Trace:
     """The result of ``trace``: graph, values, gradient and the recorded chain-rule steps."""
 
-    def __init__(self, G: nx.MultiDiGraph, wrt: tuple[str, ...], values: Mapping[str, Any] | None,
-                 steps: tuple[Step, ...], adjoint: Mapping[str, Any], symbolic: Symbolic,
+    def __init__(self, tape: Tape, wrt: tuple[str, ...], values: Values | None,
+                 steps: Sequence[Step], adjoint: Sequence[Any], symbolic: Symbolic,
                  limits: Limits, source: str = "") -> None:
-        self.graph = G
+        self.tape = tape
         self.source = source
         self.wrt = wrt
         self.steps = steps
@@ -117,21 +117,30 @@ class Trace:
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The computational graph as a frozen networkx.MultiDiGraph (made on first use)."""
+        return to_networkx(self.tape)
+
     @property
     def output(self) -> str:
-        return str(self.graph.graph["output"])
+        return self.tape.names[self.tape.output]
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        return tuple(self.graph.graph["inputs"])
+        return tuple(self.tape.names[i] for i in self.tape.inputs)
 
     @cached_property
     def values(self) -> Mapping[str, Any]:
         """Forward values of inputs and operations by name (empty without ``at``)."""
         if self._node_values is None:
             return MappingProxyType({})
-        return MappingProxyType({n: _plain(self._node_values[n]) for n in self.graph.graph["order"]
-                                 if self.graph.nodes[n]["kind"] != "const"})
+        values = self._node_values
+        if isinstance(values, np.ndarray):
+            values = values.tolist()  # Python floats, as _plain gives
+        return MappingProxyType({name: _plain(values[i]) for i, (name, kind) in
+                                 enumerate(zip(self.tape.names, self.tape.kinds))
+                                 if kind != CONST})
 
     @property
     def value(self) -> Any:
@@ -144,8 +153,9 @@ class Trace:
         it); empty without ``at``. With arrays, the gradient of the sum of the output."""
         if self._node_values is None:
             return {}
-        return {x: _plain(self._adjoint.get(x, np.zeros_like(self._node_values[x])))
-                for x in self.wrt}
+        index = self.tape.index
+        return {x: _plain(self._adjoint[index[x]] if self._adjoint[index[x]] is not None
+                          else np.zeros_like(self._node_values[index[x]])) for x in self.wrt}
 
     @cached_property
     def grad_expr(self) -> Mapping[str, sp.Expr]:
@@ -156,7 +166,7 @@ class Trace:
     def expandable(self) -> bool:
         """Whether whole expressions in the inputs stay readable (and cheap) for this graph:
         the outputs written by ``render`` and the CLI expand ``grad_expr`` only then."""
-        ops = sum(1 for n in self.graph.graph["order"] if self.graph.nodes[n]["kind"] == "op")
+        ops = self.tape.kinds.count(OPERATION)
         return ops <= EXPANSION_LIMIT
 
     def adjoint_expr(self, var: str) -> sp.Expr:
@@ -219,11 +229,11 @@ class Trace:
         expression (needs values)."""
         if self._node_values is None:
             raise GraphError("check() needs values: trace with at={…}")
-        inputs = {x: self._node_values[x] for x in self.inputs}
+        inputs = {x: self._node_values[self.tape.index[x]] for x in self.inputs}
         symbols = {x: self._symbolic.symbol(x) for x in self.inputs}
 
         def evaluate(point: Mapping[str, Any]) -> Any:
-            return forward(self.graph, point)[self.output]
+            return forward(self.tape, point)[self.tape.output]
 
         return check_gradient(inputs, self.grad, evaluate, self.expr, symbols)
 
@@ -307,11 +317,11 @@ class Trace:
     def __repr__(self) -> str:
         shown = f"value={_plain(self.value)!r}, " if self.value is not None else ""
         return (f"<Trace {self.output} of ({', '.join(self.inputs)}): {shown}"
-                f"{len(self.graph)} nodes, {len(self.steps)} steps>")
+                f"{len(self.tape)} nodes, {len(self.steps)} steps>")
 
     def _require_node(self, node: str) -> None:
-        if node not in self.graph or self.graph.nodes[node]["kind"] == "const":
-            names = [n for n in self.graph.graph["order"] if self.graph.nodes[n]["kind"] != "const"]
+        if node not in self.tape.index or self.tape.kind(node) == CONST:
+            names = [n for n, kind in zip(self.tape.names, self.tape.kinds) if kind != CONST]
             raise GraphError(f"{node!r} is not a variable of this trace "
                              f"(variables: {', '.join(names)})")
 

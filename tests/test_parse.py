@@ -68,8 +68,11 @@ def test_systems_and_function_heads():
 
 
 def test_constant_folding_bounds_exponents():
-    (eq,) = parse("y = x^(2^3)").equations
-    assert eq.expr.args[1].const == 8.0
+    (eq,) = parse("y = x^(2^3)").equations  # the exponent folds to 8: within the limit
+    assert eq.expr.args[1] == Call("pow", (Num("2", 2.0, 7), Num("3", 3.0, 9)), 8)
+    for text in ("y = x^(2^10)", "y = x^(2*(3^7))", "y = x^-(10^4)", "y = x⁻⁽¹⁰⁰⁰⁰⁾"):
+        with pytest.raises(bt.ParseError, match="exponent .* larger than the limit"):
+            parse(text)
 
 
 BAD = [
@@ -185,15 +188,16 @@ def test_determinism_across_hash_seeds():
     assert len(outputs) == 1
 
 
-# -- the ast fast path reads ASCII exactly as the full parser does ------------------------------
+# -- the fast path reads ASCII exactly as the full parser does ------------------------------
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from backprop_trace.ast_parse import parse_with_ast  # noqa: E402
+from backprop_trace.fast_parse import parse_fast  # noqa: E402
 from backprop_trace.lexer import tokenize  # noqa: E402
 from backprop_trace.limits import DEFAULT_LIMITS  # noqa: E402
 from backprop_trace.parse import _Parser  # noqa: E402
+from backprop_trace.syntax import all_names  # noqa: E402
 
 
 def full_parse(text):
@@ -226,14 +230,15 @@ def ascii_expressions():
 @settings(max_examples=400, deadline=None)
 @given(ascii_expressions())
 def test_fast_path_reads_exactly_as_the_full_parser(text):
-    fast = parse_with_ast(text, DEFAULT_LIMITS)
+    fast = parse_fast(text, DEFAULT_LIMITS)
     try:
         full = full_parse(text)
     except bt.ParseError:
         assert fast is None
         return
     if fast is not None:
-        assert fast == full, text
+        assert fast[0] == full, text
+        assert fast[1] >= all_names(full) - {""}, text  # "": bare equations, named later
 
 
 @pytest.mark.parametrize("text,fast", [
@@ -242,4 +247,4 @@ def test_fast_path_reads_exactly_as_the_full_parser(text):
     ("y = x # note", False), ("y = 1_000 * x", False), ("y = x[0]", False),
 ])
 def test_which_inputs_take_the_fast_path(text, fast):
-    assert (parse_with_ast(text, DEFAULT_LIMITS) is not None) == fast
+    assert (parse_fast(text, DEFAULT_LIMITS) is not None) == fast
