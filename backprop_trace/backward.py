@@ -10,6 +10,7 @@ loop for array values adds them.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
@@ -92,11 +93,10 @@ class Steps(Sequence[Step]):
     values, the numbers); ``steps[k]`` makes the ``Step``."""
 
     def __init__(self, names: Sequence[str], nodes: list[int], vias: list[int],
-                 positions: list[int], terms: tuple[list[int], list[int]],
-                 numbers: Numbers | None, context: Symbolic | None) -> None:
+                 positions: list[int], numbers: Numbers | None,
+                 context: Symbolic | None) -> None:
         self._names = names
         self._nodes, self._vias, self._positions = nodes, vias, positions
-        self._term, self._terms = terms
         self._numbers = numbers
         self._context = context
         self._all: tuple[Step, ...] | None = None
@@ -115,6 +115,7 @@ class Steps(Sequence[Step]):
             return tuple(self[i] for i in range(*k.indices(len(self))))
         if self._all is not None:
             return self._all[k]
+        term, terms = self._term_numbers
         if k < 0:
             k += len(self)
         if not 0 <= k < len(self):
@@ -127,8 +128,31 @@ class Steps(Sequence[Step]):
             if k == 0:  # the seed ∂y/∂y = 1 has no local partial and nothing upstream
                 local = upstream = None
         return Step(k, names[self._nodes[k]], None if via < 0 else names[via],
-                    None if via < 0 else self._positions[k], self._term[k], self._terms[k],
+                    None if via < 0 else self._positions[k], term[k], terms[k],
                     local, upstream, contribution, total, self._context)
+
+    @cached_property
+    def _term_numbers(self) -> tuple[list[int], list[int]]:
+        """Which contribution each step is to its node (1, 2, …) and how many the node
+        gets (the seed is 1 of 1)."""
+        nodes = np.array(self._nodes, dtype=np.intp)
+        by_node = np.argsort(nodes, kind="stable")
+        sorted_nodes = nodes[by_node]
+        term = np.empty(len(nodes), dtype=np.intp)
+        term[by_node] = np.arange(len(nodes)) - np.searchsorted(sorted_nodes, sorted_nodes) + 1
+        return term.tolist(), np.bincount(nodes)[nodes].tolist()
+
+    def of_node(self, node: str) -> list[Step]:
+        """The steps that add to ``node``'s adjoint, in order."""
+        return [self[k] for k in self._by_node.get(node, [])]
+
+    @cached_property
+    def _by_node(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        names = self._names
+        for k, node in enumerate(self._nodes):
+            found.setdefault(names[node], []).append(k)
+        return found
 
     def __iter__(self) -> Iterator[Step]:
         if self._all is None:  # made once: pictures and narratives walk the steps often
@@ -167,16 +191,15 @@ def backward(tape: Tape, values: Values | None, wrt: Collection[str],
     output = tape.output
     nodes, vias, positions = _step_edges(tape, [tape.index[x] for x in wrt])
     nodes_list, vias_list = nodes.tolist(), vias.tolist()
-    terms = _term_numbers(nodes)
     if values is None:
         numbers, adjoint = None, [None] * len(tape)
-    elif all(np.ndim(values[i]) == 0 for i in tape.inputs):
+    elif isinstance(values, np.ndarray) or all(np.ndim(values[i]) == 0 for i in tape.inputs):
         numbers, adjoint = _numbers_by_op(tape, values, nodes_list, vias, positions)
     else:
         numbers, adjoint = _numbers_by_step(tape, values, nodes_list, vias_list,
                                             positions.tolist())
     steps = Steps(tape.names, [output, *nodes_list], [-1, *vias_list],
-                  [-1, *positions.tolist()], terms, numbers, context)
+                  [-1, *positions.tolist()], numbers, context)
     return steps, adjoint
 
 
@@ -188,18 +211,6 @@ def _step_edges(tape: Tape, wrt: list[int]) -> tuple[np.ndarray, np.ndarray, np.
     active = np.array(_active(tape, wrt), dtype=bool)
     order = order[active[args[order]]]
     return args[order], nodes[order], positions[order]
-
-
-def _term_numbers(nodes: np.ndarray) -> tuple[list[int], list[int]]:
-    """Which contribution each step is to its node (1, 2, …) and how many the node gets;
-    the seed is 1 of 1."""
-    counts = np.bincount(nodes) if len(nodes) else np.zeros(0, dtype=np.intp)
-    by_node = np.argsort(nodes, kind="stable")
-    sorted_nodes = nodes[by_node]
-    first = np.searchsorted(sorted_nodes, sorted_nodes)
-    term = np.empty(len(nodes), dtype=np.intp)
-    term[by_node] = np.arange(len(nodes)) - first + 1
-    return [1, *term.tolist()], [1, *counts[nodes].tolist()]
 
 
 def _numbers_by_op(tape: Tape, values: Values, nodes: list[int], vias: np.ndarray,
@@ -223,20 +234,22 @@ def _numbers_by_op(tape: Tape, values: Values, nodes: list[int], vias: np.ndarra
         return _numbers_by_step(tape, values, nodes, vias.tolist(), positions.tolist())
     adjoint: list[Any] = [None] * len(tape)
     adjoint[tape.output] = 1.0
-    upstream, contribution, total = [1.0], [1.0], [1.0]
+    total = [1.0]
+    add_total = total.append
+    # The one loop over steps: each adds upstream · local to the running sum of its node.
     for via, node, partial in zip(vias.tolist(), nodes, local.tolist()):
-        up = adjoint[via]
-        term = up * partial
         previous = adjoint[node]
+        term = adjoint[via] * partial
         adjoint[node] = running = term if previous is None else previous + term
-        upstream.append(up)
-        contribution.append(term)
-        total.append(running)
-    numbers = (np.array([1.0, *local.tolist()]), np.array(upstream), np.array(contribution),
-               np.array(total))
-    if not (np.isfinite(numbers[2]).all() and np.isfinite(numbers[3]).all()):
+        add_total(running)
+    final = np.array([np.nan if a is None else a for a in adjoint])
+    upstream = np.concatenate(([1.0], final[vias]))  # complete when used: see backward()
+    local = np.concatenate(([1.0], local))
+    contribution = upstream * local  # the same products the loop made
+    totals = np.array(total)
+    if not (np.isfinite(contribution).all() and np.isfinite(totals).all()):
         return _numbers_by_step(tape, values, nodes, vias.tolist(), positions.tolist())
-    return numbers, adjoint
+    return (local, upstream, contribution, totals), adjoint
 
 
 def _numbers_by_step(tape: Tape, values: Values, nodes: list[int], vias: list[int],

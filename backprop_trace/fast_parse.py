@@ -32,7 +32,11 @@ _TOKENS: Final = re.compile(
 _BINARY: Final = {"+": (10, "add"), "-": (10, "sub"), "*": (20, "mul"), "/": (20, "div"),
                   "^": (30, "pow"), "**": (30, "pow")}
 _UNARY: Final = 25
-_NAME_MAX: Final = 100
+_POWER: Final = 30
+_NAME_START: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NUMBER_START: Final = frozenset("0123456789.")
+_INF: Final = float("inf")
+_LONG_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{100}")  # over the full parser's limit
 _KEYWORDS: Final = frozenset(keyword.kwlist)
 _OPEN: Final = "("  # operator-stack marker of a bracket (calls push a list instead)
 
@@ -55,50 +59,59 @@ def parse_fast(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozens
 def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[str]]:
     tokens = _TOKENS.findall(text)
     offsets = list(accumulate(map(len, tokens), initial=0))
+    # Names are checked once for all, by their set: the loop below only reads them.
+    names = frozenset(t for t in set(tokens) if t[0] in _NAME_START)
+    if not names.isdisjoint(_KEYWORDS) or _LONG_NAME.search(text) \
+            or any(t[0] == "_" for t in names):
+        raise _NotFast
     tokens.append("\n")  # the end closes the last equation
     max_stack = limits.max_depth // 4  # well inside the full parser's nesting limit
     equations: list[Equation] = []
     code: list[Item] = []
     emit = code.append
-    consts: list[float | None] = []  # one per operand: its value when constant, for folding
-    stack: list = []  # operators (binding power, item) and bracket markers (0, …)
+    # Operators waiting for their right operand: (binding power, item), and bracket markers
+    # (power 0; a call's marker holds its name, offset and argument count). The bottom
+    # entry stops every popping loop.
+    bottom: tuple[int, object] = (-1, None)
+    stack: list[tuple[int, object]] = [bottom]
+    push = stack.append
     name = ""
     start = -1  # offset of the equation's first token
-    seen = 0  # tokens of the equation so far ("=" may only follow one name)
     depth = 0  # brackets open
     operand = True  # whether an operand comes next
     call_opened = False  # a call's name was read: its "(" is next
-    count = 0
+    has_numbers = False
+    count = 0  # numbers and operations, as the full parser counts them
     i = -1
     for tok in tokens:
         i += 1
         c = tok[0]
-        if c == " " or c == "\t" or (c == "\n" and depth):
+        if c in " \t" or (c == "\n" and depth):
             continue  # inside brackets a line break is a space
-        at = offsets[i]
         if operand:
-            seen += 1
             if start < 0:
-                start = at
-            if c.isalpha() or c == "_":
-                if c == "_" or len(tok) > _NAME_MAX or tok in _KEYWORDS:
-                    raise _NotFast
+                if c == "\n" or c == ";":
+                    continue  # an empty equation
+                start = offsets[i]
+            if c in _NAME_START:
                 after = tokens[i + 1]
-                if after[0] == " " or after[0] == "\t":
+                if after[0] in " \t":
                     after = tokens[i + 2]
                 if after == "(":
-                    stack.append((0, [tok, at, 0]))  # a call: name, offset, arguments so far
+                    push((0, [tok, offsets[i], 0]))
                     call_opened = True
+                    count += 1
+                    if len(stack) > max_stack:
+                        raise _NotFast
                     continue
-                emit((NAME, tok, 0, at))
-                consts.append(None)
+                emit((NAME, tok, 0, offsets[i]))
                 operand = False
-            elif c.isdigit() or (c == "." and len(tok) > 1):
+            elif c in _NUMBER_START and tok != ".":
                 value = float(tok)
-                if len(tok) > limits.max_number_digits or value == float("inf"):
+                if len(tok) > limits.max_number_digits or value == _INF:
                     raise _NotFast
-                emit((NUM, tok, value, at))
-                consts.append(value)
+                emit((NUM, tok, value, offsets[i]))
+                has_numbers = True
                 count += 1
                 operand = False
             elif c == "(":
@@ -106,35 +119,34 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
                 if call_opened:
                     call_opened = False
                 else:
-                    stack.append((0, _OPEN))
+                    push((0, _OPEN))
+                    if len(stack) > max_stack:
+                        raise _NotFast
+            elif c == "-":
+                push((_UNARY, (OP, "neg", 1, offsets[i])))
+                count += 1
                 if len(stack) > max_stack:
                     raise _NotFast
-            elif c == "-":
-                stack.append((_UNARY, (OP, "neg", 1, at)))
-            elif c == "+":
-                stack.append((_UNARY, None))
-            elif (c == "\n" or c == ";") and seen == 1:
-                seen, start = 0, -1  # an empty equation: nothing to close
-            else:
+            elif c != "+":  # a unary plus changes nothing
                 raise _NotFast
             continue
-        seen += 1
         binary = _BINARY.get(tok)
         if binary is not None:
-            power = binary[0]
-            right = power == 30
-            while stack and (stack[-1][0] > power or (stack[-1][0] == power and not right)):
-                count += _apply(stack.pop()[1], emit, consts, limits, text)
-            stack.append((power, (OP, binary[1], 2, at)))
+            power, func = binary
+            limit = power + (power == _POWER)  # ^ is right-associative
+            while stack[-1][0] >= limit:
+                emit(stack.pop()[1])
+            push((power, (OP, func, 2, offsets[i])))
+            count += 1
             if len(stack) > max_stack:
                 raise _NotFast
             operand = True
         elif c == ")" or c == ",":
-            while stack and stack[-1][0]:
-                count += _apply(stack.pop()[1], emit, consts, limits, text)
-            if not stack:
-                raise _NotFast
+            while stack[-1][0] > 0:
+                emit(stack.pop()[1])
             marker = stack[-1][1]
+            if marker is None:
+                raise _NotFast  # nothing open
             if marker is _OPEN:
                 if c == ",":
                     raise _NotFast
@@ -147,62 +159,54 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
                 else:
                     stack.pop()
                     depth -= 1
-                    count += _call(marker, emit, consts, limits, text)
+                    emit(_call(marker))
         elif c == "\n" or c == ";":
             if depth:
                 raise _NotFast  # a ; inside brackets
-            while stack:
-                count += _apply(stack.pop()[1], emit, consts, limits, text)
+            while len(stack) > 1:
+                emit(stack.pop()[1])
+            if has_numbers:
+                _fold(code, limits, text)
             equations.append(Equation(name, (), tuple(code), start, True) if name else
                              Equation("", (), tuple(code), start, False))
+            if count > limits.max_nodes:
+                raise _NotFast
             code.clear()
-            consts.clear()
-            name, start, seen, operand = "", -1, 0, True
-        elif c == "=" and seen == 2 and len(code) == 1 and code[0][0] == NAME:
+            name, start, operand, has_numbers = "", -1, True, False
+        elif c == "=" and not name and len(stack) == 1 and len(code) == 1 \
+                and code[0][0] == NAME and code[0][3] == start:
             name = code[0][1]
             code.clear()
-            consts.clear()
             operand = True
         else:
             raise _NotFast
-        if count > limits.max_nodes:
-            raise _NotFast
     if not equations or not operand:
         raise _NotFast
-    names = frozenset(t for t in set(tokens) if t[0].isalpha())  # "_…" was refused above
     return tuple(equations), names
 
 
-def _apply(item: Item | None, emit, consts: list[float | None], limits: Limits,
-           text: str) -> int:
-    """Emit a popped operator (None is a unary plus: nothing to emit); fold constants."""
-    if item is None:
-        return 0
-    emit(item)
-    arity = item[2]
-    if arity == 2:
-        right = consts.pop()
-        left = consts[-1]
-        if left is None and right is None and item[1] != "pow":
-            return 1  # the usual case: nothing constant to fold
-        values = [left, right]
-    else:
-        values = [consts[-1]]
-    consts[-1] = fold_constant(item[1], values, [item[3]] * len(values), limits, text)
-    return 1
-
-
-def _call(marker: list, emit, consts: list[float | None], limits: Limits, text: str) -> int:
+def _call(marker: list) -> Item:
     name, at, arity = marker
     op = op_for_call(name)
     if op is None:
-        emit((FN, name, arity, at))
-    elif op.arity != arity:
+        return (FN, name, arity, at)
+    if op.arity != arity:
         raise _NotFast
-    else:
-        emit((OP, op.name, arity, at))
-    values = consts[len(consts) - arity:]
-    del consts[len(consts) - arity:]
-    consts.append(None if op is None else
-                  fold_constant(op.name, values, [at] * arity, limits, text))
-    return 1
+    return (OP, op.name, arity, at)
+
+
+def _fold(code: list[Item], limits: Limits, text: str) -> None:
+    """Fold all-number parts, as the full parser does, for its limits (huge exponents and
+    constants); a limit broken raises ParseError, and the full parser words it."""
+    values: list[float | None] = []
+    for kind, func, n, at in code:
+        if kind == NAME:
+            values.append(None)
+        elif kind == NUM:
+            values.append(n)
+        else:
+            arity = int(n)
+            args = values[len(values) - arity:]
+            del values[len(values) - arity:]
+            values.append(None if kind == FN else
+                          fold_constant(func, args, [at] * arity, limits, text))

@@ -8,6 +8,7 @@ node-by-node loop. Both apply the op table's own numpy functions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Union
 
@@ -27,7 +28,8 @@ Values = Union[Sequence[Any], np.ndarray]
 def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
     """Check and convert ``at``: every input named once, numbers or arrays that broadcast."""
     inputs = [tape.names[i] for i in tape.inputs]
-    unknown = [name for name in at if name not in inputs]
+    known = set(inputs)
+    unknown = [name for name in at if name not in known]
     if unknown:
         raise GraphError(f"a value was given for {unknown[0]!r}, which is not an input "
                          f"(inputs: {', '.join(inputs) or 'none'})")
@@ -38,6 +40,9 @@ def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in inputs:
         raw = at[name]
+        if type(raw) is float and math.isfinite(raw):  # the usual case, quickly
+            values[name] = np.float64(raw)
+            continue
         if isinstance(raw, (str, bytes, bool, complex)) or raw is None:
             raise DomainError(f"the value of {name} must be a number or an array of numbers, "
                               f"got {raw!r}")
@@ -49,7 +54,7 @@ def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
         if not np.all(np.isfinite(value)):
             raise DomainError(f"the value of {name} is {fmt_number(value)}: give finite numbers")
         values[name] = value[()] if value.ndim == 0 else value
-    shapes = {name: np.shape(v) for name, v in values.items() if np.ndim(v) > 0}
+    shapes = {name: v.shape for name, v in values.items() if isinstance(v, np.ndarray)}
     try:
         np.broadcast_shapes(*shapes.values())
     except ValueError:
@@ -66,7 +71,7 @@ def forward(tape: Tape, at: Mapping[str, Any]) -> Values:
                          f"(no formula), so values cannot be computed: trace it without values, "
                          f"or write out the function")
     given = input_values(tape, at)
-    if all(np.ndim(v) == 0 for v in given.values()):
+    if not any(isinstance(v, np.ndarray) for v in given.values()):
         groups = level_groups(tape)
         if len(groups) * 8 <= len(tape):  # wide enough for whole-level numpy calls to pay
             try:

@@ -12,7 +12,7 @@ from .graph import CONST, OPERATION, Tape
 from .ops import ARGS, OPS
 
 if TYPE_CHECKING:
-    from .backward import Step
+    from .backward import Step, Steps
 
 __all__ = ["Symbolic", "partial_symbol"]
 
@@ -33,17 +33,12 @@ class Symbolic:
         self._exprs: dict[str, sp.Expr] = {}
         self._steps: Sequence[Step] = ()
 
-    def attach(self, steps: Sequence[Step]) -> None:
+    def attach(self, steps: Steps) -> None:
         self._steps = steps
-        self._steps_of: dict[str, list[Step]] | None = None  # made on first use
 
     def steps_of(self, node: str) -> list[Step]:
         """The steps that add to ``node``'s adjoint, in order."""
-        if self._steps_of is None:
-            self._steps_of = {}
-            for step in self._steps:
-                self._steps_of.setdefault(step.node, []).append(step)
-        return self._steps_of.get(node, [])
+        return self._steps.of_node(node)
 
     def symbol(self, node: str) -> sp.Expr:
         """The symbol a node is known by: ``x``, ``u1``; a constant is its exact number."""
