@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import DomainError
 from .forward import Values, explain_float_error
-from .graph import Tape
+from .graph import CONST, Tape
 from .numeric import numeric_partials
 from .ops import OPS
 from .printing import fmt_number, pretty_name
@@ -170,6 +170,15 @@ def active_nodes(tape: Tape, wrt: Collection[str]) -> set[str]:
 
 
 def _active(tape: Tape, wrt: Collection[int]) -> list[bool]:
+    if len(wrt) == len(tape.inputs):
+        # Every input counts: only constants, and operations on nothing but constants,
+        # are inactive. Without the latter (the usual case) no walk is needed.
+        args, nodes, _ = tape.edges
+        is_const = np.array([kind == CONST for kind in tape.kinds])
+        arity = np.bincount(nodes, minlength=len(tape))
+        non_const_args = np.bincount(nodes, weights=~is_const[args], minlength=len(tape))
+        if not np.any((non_const_args == 0) & (arity > 0)):
+            return (~is_const).tolist()
     flags = [False] * len(tape)
     for i in wrt:
         flags[i] = True

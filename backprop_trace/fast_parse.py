@@ -13,7 +13,7 @@ from __future__ import annotations
 import keyword
 import re
 from itertools import accumulate
-from typing import Final
+from typing import Any, Final
 
 from .errors import ParseError
 from .folding import fold_constant
@@ -26,7 +26,8 @@ __all__ = ["parse_fast"]
 _ALLOWED: Final = re.compile(r"[A-Za-z0-9_ \t\n+\-*/^(),=;.]*")
 # Every character belongs to a token, so offsets are the running sum of token lengths.
 _TOKENS: Final = re.compile(
-    r"[A-Za-z_][A-Za-z0-9_]*|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|\*\*|[ \t]+|.",
+    r"[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\()?"  # a name, or a call's name with its "("
+    r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|\*\*|[ \t]+|.",
     re.DOTALL)
 # Binding powers as in the full parser: + − < × ÷ < unary − < ^ (right-associative).
 _BINARY: Final = {"+": (10, "add"), "-": (10, "sub"), "*": (20, "mul"), "/": (20, "div"),
@@ -60,7 +61,7 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
     tokens = _TOKENS.findall(text)
     offsets = list(accumulate(map(len, tokens), initial=0))
     # Names are checked once for all, by their set: the loop below only reads them.
-    names = frozenset(t for t in set(tokens) if t[0] in _NAME_START)
+    names = frozenset(t.rstrip("( \t") for t in set(tokens) if t[0] in _NAME_START)
     if not names.isdisjoint(_KEYWORDS) or _LONG_NAME.search(text) \
             or any(t[0] == "_" for t in names):
         raise _NotFast
@@ -72,14 +73,13 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
     # Operators waiting for their right operand: (binding power, item), and bracket markers
     # (power 0; a call's marker holds its name, offset and argument count). The bottom
     # entry stops every popping loop.
-    bottom: tuple[int, object] = (-1, None)
-    stack: list[tuple[int, object]] = [bottom]
+    bottom: tuple[int, Any] = (-1, None)
+    stack: list[tuple[int, Any]] = [bottom]
     push = stack.append
     name = ""
     start = -1  # offset of the equation's first token
     depth = 0  # brackets open
     operand = True  # whether an operand comes next
-    call_opened = False  # a call's name was read: its "(" is next
     has_numbers = False
     count = 0  # numbers and operations, as the full parser counts them
     i = -1
@@ -94,12 +94,9 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
                     continue  # an empty equation
                 start = offsets[i]
             if c in _NAME_START:
-                after = tokens[i + 1]
-                if after[0] in " \t":
-                    after = tokens[i + 2]
-                if after == "(":
-                    push((0, [tok, offsets[i], 0]))
-                    call_opened = True
+                if tok[-1] == "(":
+                    push((0, [tok[:-1].rstrip(" \t"), offsets[i], 0]))
+                    depth += 1
                     count += 1
                     if len(stack) > max_stack:
                         raise _NotFast
@@ -116,12 +113,9 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
                 operand = False
             elif c == "(":
                 depth += 1
-                if call_opened:
-                    call_opened = False
-                else:
-                    push((0, _OPEN))
-                    if len(stack) > max_stack:
-                        raise _NotFast
+                push((0, _OPEN))
+                if len(stack) > max_stack:
+                    raise _NotFast
             elif c == "-":
                 push((_UNARY, (OP, "neg", 1, offsets[i])))
                 count += 1

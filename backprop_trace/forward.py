@@ -89,9 +89,10 @@ def level_groups(tape: Tape) -> list[tuple[str, np.ndarray]]:
         return []
     all_codes, op_of = tape.op_codes
     codes = all_codes[ops]
-    levels = np.fromiter(tape.levels, np.intp, len(tape))[ops]
-    order = np.lexsort((ops, codes, levels))
-    key = levels[order] * len(op_of) + codes[order]
+    levels = np.fromiter(tape.levels, np.int64, len(tape))[ops]
+    group = levels * len(op_of) + codes
+    order = np.argsort(group * len(tape) + ops)  # unique keys: one sort, no ties
+    key = group[order]
     bounds = np.flatnonzero(np.diff(key)) + 1
     return [(op_of[codes[order[start]]], ops[order[start:stop]])
             for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(order)])]

@@ -232,47 +232,63 @@ def _circular(cycle: list[str]) -> None:
 
 
 class _Builder:
-    """Adds nodes in forward order, so creation order is a topological order."""
+    """Adds nodes in forward order, so creation order is a topological order. Per node it
+    keeps only what differs between operations; leaves, abstract calls and intermediate
+    names are filled in by ``tape`` (this runs once per node of a 10,000-node network)."""
 
     def __init__(self, equations: dict[str, Equation], names: frozenset[str],
                  forced_inputs: set[str], limits: Limits) -> None:
-        self.names: list[str] = []
-        self.kinds: list[str] = []
+        self.names: list[str | None] = []  # None: an intermediate, named u1, u2, … at the end
         self.ops: list[str] = []
-        self.abstract: list[bool] = []
         self.args: list[tuple[int, ...]] = []
         self.levels: list[int] = []
         self.offsets: list[int] = []
-        self.texts: list[str] = []
+        self.leaves: dict[int, str] = {}  # node → INPUT or CONST
+        self.texts: dict[int, str] = {}  # constant → its text
+        self.abstract: set[int] = set()
         self.index: dict[str, int] = {}
         self.equations = equations
         self.forced_inputs = forced_inputs
         self.limits = limits
         self.taken = set(names) | forced_inputs  # u1, u2, … skip these
-        self.next_u = 1
         self.const_uses: dict[str, int] = {}
 
     def tape(self, output: str) -> Tape:
-        kinds = tuple(self.kinds)
-        return Tape(tuple(self.names), kinds, tuple(self.ops), tuple(self.abstract),
-                    tuple(self.args), tuple(self.levels), tuple(self.offsets),
-                    tuple(self.texts), self.index[output],
-                    tuple(i for i, kind in enumerate(kinds) if kind == INPUT),
+        n = len(self.names)
+        kinds = [OPERATION] * n
+        for node, kind in self.leaves.items():
+            kinds[node] = kind
+        texts = [""] * n
+        for node, text in self.texts.items():
+            texts[node] = text
+        abstract = [False] * n
+        for node in self.abstract:
+            abstract[node] = True
+        gaps = [i for i, name in enumerate(self.names) if name is None]
+        fresh = [name for name in (f"u{k}" for k in range(1, len(gaps) + len(self.taken) + 1))
+                 if name not in self.taken][: len(gaps)]
+        names = self.names
+        for i, name in zip(gaps, fresh):
+            names[i] = name
+        self.index.update(zip(fresh, gaps))
+        return Tape(tuple(names), tuple(kinds), tuple(self.ops),  # type: ignore[arg-type]
+                    tuple(abstract), tuple(self.args), tuple(self.levels),
+                    tuple(self.offsets), tuple(texts), self.index[output],
+                    tuple(i for i, kind in self.leaves.items() if kind == INPUT),
                     MappingProxyType(self.index))
 
-    def add(self, name: str, kind: str, offset: int, op: str = "", abstract: bool = False,
-            args: tuple[int, ...] = (), level: int = 0, text: str = "") -> int:
+    def leaf(self, name: str, kind: str, offset: int, text: str = "") -> int:
         node = len(self.names)
         if node >= self.limits.max_nodes:
             self.too_many()
         self.names.append(name)
-        self.kinds.append(kind)
-        self.ops.append(op)
-        self.abstract.append(abstract)
-        self.args.append(args)
-        self.levels.append(level)
+        self.ops.append("")
+        self.args.append(())
+        self.levels.append(0)
         self.offsets.append(offset)
-        self.texts.append(text)
+        self.leaves[node] = kind
+        if kind == CONST:
+            self.texts[node] = text
         self.index[name] = node
         return node
 
@@ -282,11 +298,11 @@ class _Builder:
 
     def input(self, name: str, offset: int) -> int:
         node = self.index.get(name)
-        return self.add(name, INPUT, offset) if node is None else node
+        return self.leaf(name, INPUT, offset) if node is None else node
 
     def constant(self, text: str, offset: int) -> int:
         k = self.const_uses[text] = self.const_uses.get(text, 0) + 1
-        return self.add(text if k == 1 else f"{text}#{k}", CONST, offset, text=text)
+        return self.leaf(text if k == 1 else f"{text}#{k}", CONST, offset, text)
 
     def equation(self, eq: Equation) -> None:
         code: Sequence[Item] = eq.code
@@ -296,22 +312,18 @@ class _Builder:
 
     def expression(self, code: Sequence[Item], name: str, params: tuple[str, ...]) -> None:
         """One pass over the postfix code with a stack of argument nodes. Operation nodes
-        are added right here, not through ``add``: this loop runs once per node of a
-        10,000-node network, and the calls were half its time."""
+        are added right here: the calls were half the time of this loop."""
         stack: list[int] = []
         push = stack.append
-        index, levels, taken, names = self.index, self.levels, self.taken, self.names
-        add_name, add_kind, add_op = names.append, self.kinds.append, self.ops.append
-        add_abstract, add_args, add_level = self.abstract.append, self.args.append, levels.append
-        add_offset, add_text = self.offsets.append, self.texts.append
-        max_nodes = self.limits.max_nodes
-        last = len(code) - 1
-        for i, (kind, text, n, offset) in enumerate(code):
+        index, levels = self.index, self.levels
+        add_name, add_op, add_args = self.names.append, self.ops.append, self.args.append
+        add_level, add_offset = levels.append, self.offsets.append
+        for kind, text, n, offset in code:
             if kind == NAME:
-                node = index.get(text)
-                if node is None or params or text in NAMED_CONSTANTS:
-                    node = self.leaf(text, offset, params)
-                push(node)
+                leaf = index.get(text)
+                if leaf is None or params or text in NAMED_CONSTANTS:
+                    leaf = self.variable(text, offset, params)
+                push(leaf)
                 continue
             if kind == NUM:
                 push(self.constant(text, offset))
@@ -319,37 +331,28 @@ class _Builder:
             if n == 2:
                 a, b = stack[-2], stack[-1]
                 del stack[-2:]
-                args: tuple[int, ...] = (a, b)
+                add_args((a, b))
                 a, b = levels[a], levels[b]
-                level = (a if a > b else b) + 1
+                add_level((a if a > b else b) + 1)
             else:
                 arity = int(n)
                 args = tuple(stack[len(stack) - arity:])
                 del stack[len(stack) - arity:]
-                level = max(levels[a] for a in args) + 1
-            node = len(names)
-            if node >= max_nodes:
-                self.too_many()
-            if i == last:
-                node_name = name
-            else:  # the next unused intermediate name u1, u2, … (skipping the user's)
-                node_name = f"u{self.next_u}"
-                self.next_u += 1
-                while node_name in taken:
-                    node_name = f"u{self.next_u}"
-                    self.next_u += 1
-            add_name(node_name)
-            add_kind(OPERATION)
+                add_args(args)
+                add_level(max(levels[a] for a in args) + 1)
+            if kind != "op":
+                self.abstract.add(len(levels) - 1)
+            add_name(None)
             add_op(text)
-            add_abstract(kind != "op")
-            add_args(args)
-            add_level(level)
             add_offset(offset)
-            add_text("")
-            index[node_name] = node
-            push(node)
+            push(len(levels) - 1)
+        if len(levels) > self.limits.max_nodes:  # leaves check as they come
+            self.too_many()
+        root = stack[-1]
+        self.names[root] = name
+        index[name] = root
 
-    def leaf(self, name: str, offset: int, params: tuple[str, ...]) -> int:
+    def variable(self, name: str, offset: int, params: tuple[str, ...]) -> int:
         if name in self.equations and name not in params:
             return self.index[name]  # built already: equations come in forward order
         if name in NAMED_CONSTANTS and name not in self.forced_inputs:

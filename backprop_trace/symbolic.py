@@ -31,13 +31,14 @@ class Symbolic:
         self._symbols: dict[str, sp.Expr] = {}
         self._locals: dict[tuple[str, int], sp.Expr] = {}
         self._exprs: dict[str, sp.Expr] = {}
-        self._steps: Sequence[Step] = ()
+        self._steps: Steps | None = None
 
     def attach(self, steps: Steps) -> None:
         self._steps = steps
 
     def steps_of(self, node: str) -> list[Step]:
         """The steps that add to ``node``'s adjoint, in order."""
+        assert self._steps is not None, "attach the steps first"
         return self._steps.of_node(node)
 
     def symbol(self, node: str) -> sp.Expr:
@@ -125,6 +126,7 @@ class Symbolic:
         substitute = {self.symbol(n): self.expr(n)
                       for n, kind in zip(self.tape.names, self.tape.kinds) if kind == OPERATION}
         adjoint: dict[str, sp.Expr] = {self.output: sp.S.One}
+        assert self._steps is not None, "attach the steps first"
         for step in self._steps[1:]:
             assert step.via is not None
             local = self.local(step.via, step.position or 0).xreplace(substitute)
