@@ -182,8 +182,8 @@ def _active(tape: Tape, wrt: Collection[int]) -> list[bool]:
     flags = [False] * len(tape)
     for i in wrt:
         flags[i] = True
-    for i, args in enumerate(tape.args):
-        for a in args:
+    for i, node_args in enumerate(tape.args):
+        for a in node_args:
             if flags[a]:
                 flags[i] = True
                 break
