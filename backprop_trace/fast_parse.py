@@ -13,7 +13,8 @@ from __future__ import annotations
 import keyword
 import re
 from itertools import accumulate
-from typing import Any, Final
+from bisect import bisect_left
+from typing import Any, Final, NamedTuple
 
 from .errors import ParseError
 from .folding import fold_constant
@@ -37,7 +38,11 @@ _POWER: Final = 30
 _NAME_START: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START: Final = frozenset("0123456789.")
 _INF: Final = float("inf")
-_LONG_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{100}")  # over the full parser's limit
+_NAME_MAX: Final = 100
+_NAMES: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # and the exponents of numbers: no harm
+# A variable: a name that is not part of a number (1e5) and not called (sin(…)).
+_CALLS: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
+_VARIABLE: Final = re.compile(r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(]|[ \t]+\()")
 _KEYWORDS: Final = frozenset(keyword.kwlist)
 _OPEN: Final = "("  # operator-stack marker of a bracket (calls push a list instead)
 
@@ -58,13 +63,90 @@ def parse_fast(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozens
 
 
 def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[str]]:
+    lines = text.split("\n")
+    if ";" not in text and all(line.count("(") == line.count(")") for line in lines):
+        equations, count, names = _parse_lines(lines, limits)
+    else:
+        names = set(_NAMES.findall(text))
+        equations, count = _parse_tokens(text, limits)
+    # Names are checked once, as a set: the loops only read them.
+    if not equations or count > limits.max_nodes or not names.isdisjoint(_KEYWORDS) \
+            or any(len(t) > _NAME_MAX or t[0] == "_" for t in names):
+        raise _NotFast
+    return equations, frozenset(names)
+
+
+class _Template(NamedTuple):
+    """The postfix code of one shape of equation — its text with every variable name
+    replaced by ``a`` — with, for each item, how many names come before it in the text (a
+    name item: which name it is), so the code of any equation of that shape is made by
+    putting the names and their lengths back."""
+
+    items: tuple[tuple[str, str, float, int, int], ...]  # kind, text, n, offset − k, k
+    name: bool  # the first name is the equation's (``a = …``)
+    start: int
+    count: int
+    calls: list[str]  # the names of the functions called
+
+
+def _parse_lines(lines: list[str],
+                 limits: Limits) -> tuple[tuple[Equation, ...], int, set[str]]:
+    """One equation per line, brackets closed on the line: generated networks repeat a few
+    shapes of equation thousands of times, so each shape is parsed once (by the token loop)
+    and reused."""
+    templates: dict[str, _Template | None] = {}
+    equations: list[Equation] = []
+    seen: set[str] = set()
+    count = 0
+    base = 0
+    for line in lines:
+        parts = _VARIABLE.split(line)
+        shape = "a".join(parts[0::2])
+        template = templates.get(shape)
+        if template is None:
+            if shape not in templates:
+                templates[shape] = template = _template(shape, parts, limits)
+                if template is not None:
+                    seen.update(template.calls)
+            if template is None:  # a blank line
+                base += len(line) + 1
+                continue
+        names = parts[1::2]
+        seen.update(names)
+        # where the names end, as typed: the k-th "a" of the shape is the k-th name
+        shift = list(accumulate(map(len, names), initial=base))
+        code = tuple([(kind, names[k] if kind == NAME else text, n, shift[k] + at)
+                      for kind, text, n, at, k in template.items])
+        start = base + template.start
+        if template.name:
+            equations.append(Equation(names[0], (), code, start, True, tuple(names[1:])))
+        else:
+            equations.append(Equation("", (), code, start, False, tuple(names)))
+        count += template.count
+        base += len(line) + 1
+    return tuple(equations), count, seen
+
+
+def _template(shape: str, parts: list[str], limits: Limits) -> _Template | None:
+    (equation,), count = _parse_tokens(shape, limits) if shape.strip(" \t") else ((None,), 0)
+    if equation is None:
+        return None
+    # Where each "a" stands in the shape: after the text before it and the a's before that.
+    places = list(accumulate((len(p) + 1 for p in parts[2:-1:2]), initial=len(parts[0])))
+    if len(parts) == 1:
+        places = []
+    items = []
+    for kind, text, n, at in equation.code:
+        k = bisect_left(places, at)
+        items.append((kind, text, n, at - k, k))
+    return _Template(tuple(items), equation.named, equation.offset, count,
+                     _CALLS.findall(shape))
+
+
+def _parse_tokens(text: str, limits: Limits) -> tuple[tuple[Equation, ...], int]:
+    """The token loop: any plain-ASCII text (``;``, brackets over lines)."""
     tokens = _TOKENS.findall(text)
     offsets = list(accumulate(map(len, tokens), initial=0))
-    # Names are checked once for all, by their set: the loop below only reads them.
-    names = frozenset(t.rstrip("( \t") for t in set(tokens) if t[0] in _NAME_START)
-    if not names.isdisjoint(_KEYWORDS) or _LONG_NAME.search(text) \
-            or any(t[0] == "_" for t in names):
-        raise _NotFast
     tokens.append("\n")  # the end closes the last equation
     max_stack = limits.max_depth // 4  # well inside the full parser's nesting limit
     equations: list[Equation] = []
@@ -163,8 +245,6 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
                 _fold(code, limits, text)
             equations.append(Equation(name, (), tuple(code), start, True) if name else
                              Equation("", (), tuple(code), start, False))
-            if count > limits.max_nodes:
-                raise _NotFast
             code.clear()
             name, start, operand, has_numbers = "", -1, True, False
         elif c == "=" and not name and len(stack) == 1 and len(code) == 1 \
@@ -174,9 +254,9 @@ def _parse(text: str, limits: Limits) -> tuple[tuple[Equation, ...], frozenset[s
             operand = True
         else:
             raise _NotFast
-    if not equations or not operand:
+    if not operand:
         raise _NotFast
-    return tuple(equations), names
+    return tuple(equations), count
 
 
 def _call(marker: list) -> Item:

@@ -180,8 +180,8 @@ def _by_name(equations: Sequence[Equation]) -> dict[str, Equation]:
 
 def _uses(eq: Equation, equations: dict[str, Equation]) -> list[str]:
     """The equation names ``eq`` refers to, in the order they appear (parameters shadow)."""
-    return list(dict.fromkeys(text for kind, text, _, _ in eq.code if kind == NAME
-                              and text in equations and text not in eq.params))
+    used = dict.fromkeys(filter(equations.__contains__, eq.variables))
+    return [name for name in used if name not in eq.params] if eq.params else list(used)
 
 
 def _choose_output(equations: dict[str, Equation], uses: dict[str, list[str]],
@@ -264,13 +264,17 @@ class _Builder:
         abstract = [False] * n
         for node in self.abstract:
             abstract[node] = True
-        gaps = [i for i, name in enumerate(self.names) if name is None]
-        fresh = [name for name in (f"u{k}" for k in range(1, len(gaps) + len(self.taken) + 1))
-                 if name not in self.taken][: len(gaps)]
         names = self.names
+        gaps = [i for i, name in enumerate(names) if name is None]
+        fresh = [f"u{k}" for k in range(1, len(gaps) + 1)]
+        if not self.taken.isdisjoint(fresh):  # skip the user's names
+            fresh = [name for name in (f"u{k}" for k in range(1, len(gaps) + len(self.taken) + 1))
+                     if name not in self.taken][: len(gaps)]
         for i, name in zip(gaps, fresh):
             names[i] = name
         self.index.update(zip(fresh, gaps))
+        for node, text in self.texts.items():  # constants are not found by name while building
+            self.index[names[node]] = node  # type: ignore[index]
         return Tape(tuple(names), tuple(kinds), tuple(self.ops),  # type: ignore[arg-type]
                     tuple(abstract), tuple(self.args), tuple(self.levels),
                     tuple(self.offsets), tuple(texts), self.index[output],
@@ -288,8 +292,9 @@ class _Builder:
         self.offsets.append(offset)
         self.leaves[node] = kind
         if kind == CONST:
-            self.texts[node] = text
-        self.index[name] = node
+            self.texts[node] = text  # not in the index yet: each use is a node of its own
+        else:
+            self.index[name] = node
         return node
 
     def too_many(self) -> None:
@@ -321,23 +326,26 @@ class _Builder:
         for kind, text, n, offset in code:
             if kind == NAME:
                 leaf = index.get(text)
-                if leaf is None or params or text in NAMED_CONSTANTS:
+                if leaf is None or params:
                     leaf = self.variable(text, offset, params)
                 push(leaf)
                 continue
             if kind == NUM:
                 push(self.constant(text, offset))
                 continue
+            # The node replaces its arguments on the stack.
             if n == 2:
-                a, b = stack[-2], stack[-1]
-                del stack[-2:]
+                a = stack[-2]
+                b = stack[-1]
+                del stack[-1]
                 add_args((a, b))
-                a, b = levels[a], levels[b]
+                a = levels[a]
+                b = levels[b]
                 add_level((a if a > b else b) + 1)
             else:
                 arity = int(n)
                 args = tuple(stack[len(stack) - arity:])
-                del stack[len(stack) - arity:]
+                del stack[len(stack) - arity + 1:]
                 add_args(args)
                 add_level(max(levels[a] for a in args) + 1)
             if kind != "op":
@@ -345,7 +353,7 @@ class _Builder:
             add_name(None)
             add_op(text)
             add_offset(offset)
-            push(len(levels) - 1)
+            stack[-1] = len(levels) - 1
         if len(levels) > self.limits.max_nodes:  # leaves check as they come
             self.too_many()
         root = stack[-1]

@@ -278,5 +278,5 @@ def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:
                          "(u = …)", text, bare[1].offset)
     used = {eq.name for eq in equations} | names_in(equations)
     name = next(n for n in _BARE_NAMES if n not in used)
-    return tuple(Equation(name, (), eq.code, eq.offset, False) if not eq.named else eq
+    return tuple(Equation(name, (), eq.code, eq.offset, False, eq.variables) if not eq.named else eq
                  for eq in equations)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 from typing import Final, Union
 
 __all__ = ["Num", "Name", "Call", "Expr", "Item", "Equation", "System", "NAME", "NUM", "OP",
@@ -64,6 +66,13 @@ class Equation:
     code: tuple[Item, ...]
     offset: int
     named: bool = True
+    variables: tuple[str, ...] = None  # type: ignore[assignment]  # made from code if None
+    """The names the expression reads, in order of appearance (with repeats)."""
+
+    def __post_init__(self) -> None:
+        if self.variables is None:
+            object.__setattr__(self, "variables", tuple(compress(
+                map(itemgetter(1), self.code), map(NAME.__eq__, map(itemgetter(0), self.code)))))
 
     @cached_property
     def expr(self) -> Expr:
@@ -118,7 +127,7 @@ def tree(code: Iterable[Item]) -> Expr:
 
 def names_in(equations: Iterable[Equation]) -> set[str]:
     """Every name used in the equations' expressions."""
-    return {text for eq in equations for kind, text, _, _ in eq.code if kind == NAME}
+    return {name for eq in equations for name in eq.variables}
 
 
 def all_names(equations: Iterable[Equation]) -> frozenset[str]:
@@ -127,5 +136,6 @@ def all_names(equations: Iterable[Equation]) -> frozenset[str]:
     for eq in equations:
         names.add(eq.name)
         names.update(eq.params)
-        names.update(text for kind, text, _, _ in eq.code if kind in (NAME, FN))
+        names.update(eq.variables)
+        names.update(text for kind, text, _, _ in eq.code if kind == FN)
     return frozenset(names)

@@ -193,7 +193,9 @@ def test_determinism_across_hash_seeds():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from backprop_trace.fast_parse import parse_fast  # noqa: E402
+import re  # noqa: E402
+
+from backprop_trace.fast_parse import _NotFast, _parse_tokens, parse_fast  # noqa: E402
 from backprop_trace.lexer import tokenize  # noqa: E402
 from backprop_trace.limits import DEFAULT_LIMITS  # noqa: E402
 from backprop_trace.parse import _Parser  # noqa: E402
@@ -239,6 +241,24 @@ def test_fast_path_reads_exactly_as_the_full_parser(text):
     if fast is not None:
         assert fast[0] == full, text
         assert fast[1] >= all_names(full) - {""}, text  # "": bare equations, named later
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ascii_expressions(), min_size=1, max_size=6))
+def test_repeated_shapes_read_as_the_token_loop_reads_them(texts):
+    """One equation per line goes through shape templates; they must give what the token
+    loop gives (the lines repeat shapes with other names, as generated networks do)."""
+    lines = [t.replace(";", "\n") for t in texts]
+    renamed = [re.sub(r"\b(x|y|z1)\b", lambda m: m.group(1) + "_b", t) for t in lines]
+    text = "\n".join(lines + renamed + ["", "  "] + lines)
+    try:
+        expected = _parse_tokens(text, DEFAULT_LIMITS)
+    except (_NotFast, bt.ParseError):
+        assert parse_fast(text, DEFAULT_LIMITS) is None
+        return
+    got = parse_fast(text, DEFAULT_LIMITS)
+    if got is not None:
+        assert got[0] == expected[0], text
 
 
 @pytest.mark.parametrize("text,fast", [
