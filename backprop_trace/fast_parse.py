@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from itertools import accumulate
 from bisect import bisect_left
+from itertools import accumulate
 from typing import Any, Final, NamedTuple
 
 from .errors import ParseError
@@ -42,7 +42,8 @@ _NAME_MAX: Final = 100
 _NAMES: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # and the exponents of numbers: no harm
 # A variable: a name that is not part of a number (1e5) and not called (sin(…)).
 _CALLS: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
-_VARIABLE: Final = re.compile(r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(]|[ \t]+\()")
+_VARIABLE: Final = re.compile(
+    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(]|[ \t]+\()")
 _KEYWORDS: Final = frozenset(keyword.kwlist)
 _OPEN: Final = "("  # operator-stack marker of a bracket (calls push a list instead)
 
@@ -85,7 +86,7 @@ class _Template(NamedTuple):
     items: tuple[tuple[str, str, float, int, int], ...]  # kind, text, n, offset − k, k
     name: bool  # the first name is the equation's (``a = …``)
     start: int
-    count: int
+    nodes: int  # numbers and operations, as the full parser counts them
     calls: list[str]  # the names of the functions called
 
 
@@ -122,7 +123,7 @@ def _parse_lines(lines: list[str],
             equations.append(Equation(names[0], (), code, start, True, tuple(names[1:])))
         else:
             equations.append(Equation("", (), code, start, False, tuple(names)))
-        count += template.count
+        count += template.nodes
         base += len(line) + 1
     return tuple(equations), count, seen
 

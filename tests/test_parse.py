@@ -190,10 +190,10 @@ def test_determinism_across_hash_seeds():
 
 # -- the fast path reads ASCII exactly as the full parser does ------------------------------
 
+import re  # noqa: E402
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-import re  # noqa: E402
 
 from backprop_trace.fast_parse import _NotFast, _parse_tokens, parse_fast  # noqa: E402
 from backprop_trace.lexer import tokenize  # noqa: E402
