@@ -179,6 +179,10 @@ def _active(tape: Tape, wrt: Collection[int]) -> list[bool]:
         non_const_args = np.bincount(nodes, weights=~is_const[args], minlength=len(tape))
         if not np.any((non_const_args == 0) & (arity > 0)):
             return (~is_const).tolist()
+    return _active_by_walk(tape, wrt)
+
+
+def _active_by_walk(tape: Tape, wrt: Collection[int]) -> list[bool]:
     flags = [False] * len(tape)
     for i in wrt:
         flags[i] = True
