@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 
+from .collector import collector_paused
 from .errors import DomainError
 from .forward import Values, explain_float_error
 from .graph import CONST, Tape
@@ -156,8 +157,24 @@ class Steps(Sequence[Step]):
 
     def __iter__(self) -> Iterator[Step]:
         if self._all is None:  # made once: pictures and narratives walk the steps often
-            self._all = tuple(self[k] for k in range(len(self)))
+            with collector_paused():
+                self._all = self._make_all()
         return iter(self._all)
+
+    def _make_all(self) -> tuple[Step, ...]:
+        """Every Step, as ``self[k]`` makes them, in one pass over the columns."""
+        names, context = self._names, self._context
+        term, terms = self._term_numbers
+        numbers = self._numbers or ([None] * len(self),) * 4
+        steps = [Step(k, names[node], None if via < 0 else names[via],
+                      None if via < 0 else position, a, b, local, upstream, contribution, total,
+                      context)
+                 for k, node, via, position, a, b, local, upstream, contribution, total
+                 in zip(range(len(self)), self._nodes, self._vias, self._positions, term, terms,
+                        *numbers)]
+        if numbers[0][0] is not None:  # the seed has no local partial and nothing upstream
+            steps[0] = steps[0]._replace(local=None, upstream=None)
+        return tuple(steps)
 
     def __repr__(self) -> str:
         return f"<{len(self)} steps>"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -17,6 +15,7 @@ import sympy as sp
 from .backward import Step, backward
 from .calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
 from .check import CheckReport, check_gradient
+from .collector import collector_paused
 from .errors import GraphError
 from .forward import Values, forward
 from .graph import CONST, OPERATION, Tape, build_tape, to_networkx
@@ -46,21 +45,8 @@ def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None 
     >>> t.chain_rule("x")
     '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
     """
-    with _collector_paused():
+    with collector_paused():
         return _trace(source, more, at, wrt, output, limits)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Tracing allocates tens of thousands of small objects and no garbage cycles; Python's
-    cycle collector would rescan them over and over (a third of the time at 10,000 nodes)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _trace(source: str | Sequence[str], more: tuple[str, ...], at: Mapping[str, Any] | None,
@@ -120,7 +106,8 @@ class Trace:
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The computational graph as a frozen networkx.MultiDiGraph (made on first use)."""
-        return to_networkx(self.tape)
+        with collector_paused():
+            return to_networkx(self.tape)
 
     @property
     def output(self) -> str:
