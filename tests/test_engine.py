@@ -52,11 +52,15 @@ def test_partials_by_op_equal_step_by_step(expr, x, y):
     except bt.DomainError:
         return
     fast, fast_adjoint = B._numbers_by_op(tape, values, nodes.tolist(), vias, positions)
+    # numpy's array and scalar kernels may round differently in the last bit (x/x: the two
+    # partials 1/x and −x/x² cancel to ±1e-16), so agreement is relative to the column's size
     for fast_column, slow_column in zip(fast, slow):
-        np.testing.assert_allclose(np.array(fast_column[1:], dtype=float),
-                                   np.array(slow_column[1:], dtype=float), rtol=1e-13, atol=0)
+        slow_values = np.array(slow_column[1:], dtype=float)
+        scale = 1e-13 * max(1.0, float(np.max(np.abs(slow_values), initial=0)))
+        np.testing.assert_allclose(np.array(fast_column[1:], dtype=float), slow_values,
+                                   rtol=1e-13, atol=scale)
     for i in tape.inputs:
-        assert fast_adjoint[i] == pytest.approx(slow_adjoint[i], rel=1e-13, abs=0)
+        assert fast_adjoint[i] == pytest.approx(slow_adjoint[i], rel=1e-13, abs=1e-13)
 
 
 @pytest.mark.parametrize("text,wrt", [
