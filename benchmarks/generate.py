@@ -30,8 +30,9 @@ def random_network(n_nodes: int, seed: int = 0) -> tuple[list[str], dict[str, fl
 
 def mlp_equations(sizes: tuple[int, ...] = (4, 16, 16, 1), batch: int = 14,
                   seed: int = 0) -> tuple[list[str], dict[str, float], dict[str, object]]:
-    """A ReLU MLP (the last layer linear) with a squared-error loss over a batch, written as
-    one equation per neuron in micrograd's order of operations (b + w0·x0 + w1·x1 + …).
+    """A ReLU MLP (the last layer linear; micrograd has relu but no tanh) with a squared-error
+    loss over a batch, written as one equation per neuron in micrograd's order of operations
+    (b + w0·x0 + w1·x1 + …).
 
     Returns the equations, the values of every input (weights, data, targets) and the raw
     numbers, so micrograd can build the same network."""
