@@ -133,8 +133,10 @@ def _template(shape: str, parts: list[str], limits: Limits) -> _Template | None:
     if equation is None:
         return None
     # Where each "a" stands in the shape: after the text before it and the a's before that.
+    # (Any line of this shape has the same text between its names: a variable is a whole
+    # word not followed by "(", so no "a" inside that text could be one.)
     places = list(accumulate((len(p) + 1 for p in parts[2:-1:2]), initial=len(parts[0])))
-    if len(parts) == 1:
+    if len(parts) == 1:  # no names at all
         places = []
     items = []
     for kind, text, n, at in equation.code:
