@@ -156,10 +156,14 @@ class Steps(Sequence[Step]):
         return found
 
     def __iter__(self) -> Iterator[Step]:
-        if self._all is None:  # made once: pictures and narratives walk the steps often
+        return iter(self.as_tuple())
+
+    def as_tuple(self) -> tuple[Step, ...]:
+        """Every Step (made once: pictures and narratives walk the steps often)."""
+        if self._all is None:
             with collector_paused():
                 self._all = self._make_all()
-        return iter(self._all)
+        return self._all
 
     def _make_all(self) -> tuple[Step, ...]:
         """Every Step, as ``self[k]`` makes them, in one pass over the columns."""

@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 import sympy as sp
 
-from .backward import Step, backward
+from .backward import Step, Steps, backward
 from .calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
 from .check import CheckReport, check_gradient
 from .collector import collector_paused
@@ -89,12 +89,12 @@ class Trace:
     """The result of ``trace``: graph, values, gradient and the recorded chain-rule steps."""
 
     def __init__(self, tape: Tape, wrt: tuple[str, ...], values: Values | None,
-                 steps: Sequence[Step], adjoint: Sequence[Any], symbolic: Symbolic,
+                 steps: Steps, adjoint: Sequence[Any], symbolic: Symbolic,
                  limits: Limits, source: str = "") -> None:
         self.tape = tape
         self.source = source
         self.wrt = wrt
-        self.steps = steps
+        self._steps = steps
         self.limits = limits
         self._node_values = values
         self._adjoint = adjoint
@@ -102,6 +102,12 @@ class Trace:
         self._renderers: dict[tuple[str, str, str], Renderer] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """The chain-rule steps, seed first, in drawing order (made on first use: trace()
+        keeps them as columns)."""
+        return self._steps.as_tuple()
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -160,7 +166,7 @@ class Trace:
         """∂y/∂var as the sum of its chain-rule terms, in the node symbols
         (``∂f/∂u₁·1``): always compact, whatever the size of the graph."""
         self._require_node(var)
-        last = [s for s in self.steps if s.node == var]
+        last = self._steps.of_node(var)
         return last[-1].total_expr if last else sp.S.Zero
 
     @cached_property
@@ -304,7 +310,7 @@ class Trace:
     def __repr__(self) -> str:
         shown = f"value={_plain(self.value)!r}, " if self.value is not None else ""
         return (f"<Trace {self.output} of ({', '.join(self.inputs)}): {shown}"
-                f"{len(self.tape)} nodes, {len(self.steps)} steps>")
+                f"{len(self.tape)} nodes, {len(self._steps)} steps>")
 
     def _require_node(self, node: str) -> None:
         if node not in self.tape.index or self.tape.kind(node) == CONST:

@@ -75,14 +75,17 @@ def test_activity_without_a_walk_equals_the_walk(text, wrt):
 
 def test_steps_made_on_demand_equal_steps_made_all_at_once():
     t = bt.trace("e = (a + b) * (b + 1); q = sin(e) + a*a*e", at={"a": 2, "b": 1})
-    one_by_one = [t.steps[k] for k in range(len(t.steps))]
-    assert list(t.steps) == one_by_one and t.steps[-1] == one_by_one[-1]
-    assert t.steps[2:5] == tuple(one_by_one[2:5])
+    columns = t._steps
+    one_by_one = [columns[k] for k in range(len(columns))]
+    assert "steps" not in vars(t) and columns._all is None  # nothing made yet
+    assert isinstance(t.steps, tuple) and list(t.steps) == one_by_one  # DESIGN: a tuple
+    assert columns[-1] == one_by_one[-1] and columns[2:5] == tuple(one_by_one[2:5])
+    assert columns.of_node("a") == [s for s in t.steps if s.node == "a"]
     assert [s.term for s in t.steps if s.node == "a"] == [1, 2, 3]
     assert {s.terms for s in t.steps if s.node == "a"} == {3}
     assert t.steps[0].local is None and t.steps[0].total == 1
     with pytest.raises(IndexError):
-        t.steps[len(t.steps)]
+        columns[len(columns)]
 
 
 def test_graph_is_made_on_first_use_and_matches_the_tape():
