@@ -8,6 +8,7 @@ node-by-node loop. Both apply the op table's own numpy functions.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Union
@@ -16,7 +17,7 @@ import numpy as np
 
 from .errors import DomainError, GraphError
 from .graph import CONST, OPERATION, Tape, to_networkx
-from .ops import OPS
+from .ops import CALLABLE, OPS
 from .printing import fmt_number, node_text, pretty_name
 
 __all__ = ["forward", "input_values", "explain_float_error", "level_groups", "Values"]
@@ -67,9 +68,14 @@ def forward(tape: Tape, at: Mapping[str, Any]) -> Values:
     """Every node's value (constants included), indexed by node."""
     abstract = [i for i, flag in enumerate(tape.abstract) if flag]
     if abstract:
-        raise GraphError(f"{pretty_name(tape.ops[abstract[0]])} is an abstract function "
-                         f"(no formula), so values cannot be computed: trace it without values, "
-                         f"or write out the function")
+        name = tape.ops[abstract[0]]
+        # a misspelt function (sine, sigmod) is an abstract one too: say what was meant
+        close = difflib.get_close_matches(name, CALLABLE, n=1, cutoff=0.7)
+        todo = "trace it without values, or write out the function"
+        if close:
+            todo = f"did you mean {close[0]}? (otherwise {todo})"
+        raise GraphError(f"{pretty_name(name)} is an abstract function (no formula), so values "
+                         f"cannot be computed: {todo}")
     given = input_values(tape, at)
     if not any(isinstance(v, np.ndarray) for v in given.values()):
         groups = level_groups(tape)

@@ -198,8 +198,16 @@ def test_bad_value_names():
         bt.trace("y = x + 1", at={"x": 1, "q": 2})
     with pytest.raises(bt.GraphError, match="no value for z"):
         bt.trace("y = x + z", at={"x": 1})
-    with pytest.raises(bt.GraphError, match="abstract function"):
+    with pytest.raises(bt.GraphError, match="abstract function") as error:
         bt.trace("y = f(x)", at={"x": 1})
+    assert "did you mean" not in str(error.value)
+
+
+@pytest.mark.parametrize("typed,meant", [("sine", "sin"), ("sigmod", "sigmoid"), ("tanhh", "tanh")])
+def test_a_misspelt_function_with_values_gets_a_suggestion(typed, meant):
+    with pytest.raises(bt.GraphError, match=f"{typed} is an abstract function .*did you mean "
+                                            f"{meant}\\?"):
+        bt.trace(f"y = {typed}(x)", at={"x": 1})
 
 
 def test_arrays_flow_elementwise():
