@@ -253,17 +253,18 @@ def _numbers_by_op(tape: Tape, values: Values, nodes: list[int], vias: np.ndarra
     in step order. Any floating-point fault goes to the step-by-step loop, which words it."""
     value_array = np.asarray(values, dtype=np.float64)
     local = np.empty(len(nodes))
-    columns = tape.arg_columns()
+    columns = tape.arg_columns
+    width = max(len(columns), 1)
     codes, op_names = tape.op_codes
     try:
         with np.errstate(all="raise", under="ignore"):
-            keys = codes[vias] * 2 + positions  # arity ≤ 2 for every numeric op
+            keys = codes[vias] * width + positions  # one key per (op, position)
             for key in np.unique(keys).tolist():
                 at = np.flatnonzero(keys == key)
-                op = op_names[key // 2]
+                op = op_names[key // width]
                 edge_vias = vias[at]
                 arg_values = [value_array[c[edge_vias]] for c in columns[:OPS[op].arity]]
-                local[at] = numeric_partials(op)[key % 2](arg_values)
+                local[at] = numeric_partials(op)[key % width](arg_values)
     except FloatingPointError:
         return _numbers_by_step(tape, values, nodes, vias.tolist(), positions.tolist())
     adjoint: list[Any] = [None] * len(tape)

@@ -112,7 +112,7 @@ def _forward_by_level(tape: Tape, given: Mapping[str, Any],
     for i, kind in enumerate(tape.kinds):
         if kind == CONST:
             values[i] = _constant(tape.texts[i])
-    columns = tape.arg_columns()
+    columns = tape.arg_columns
     with np.errstate(all="raise", under="ignore"):
         for op, nodes in groups:
             values[nodes] = OPS[op].forward(*[values[column[nodes]]

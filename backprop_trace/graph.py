@@ -73,6 +73,7 @@ class Tape:
         numbers = {op: k for k, op in enumerate(dict.fromkeys(self.ops))}
         return np.fromiter(map(numbers.__getitem__, self.ops), np.intp, len(self)), list(numbers)
 
+    @cached_property
     def arg_columns(self) -> list[np.ndarray]:
         """Column k holds each node's argument k (0 where it has none)."""
         args, nodes, positions = self.edges
