@@ -8,7 +8,6 @@ node-by-node loop. Both apply the op table's own numpy functions.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Union
@@ -70,6 +69,8 @@ def forward(tape: Tape, at: Mapping[str, Any]) -> Values:
     if abstract:
         name = tape.ops[abstract[0]]
         # a misspelt function (sine, sigmod) is an abstract one too: say what was meant
+        import difflib  # only on this error path, not at every start-up
+
         close = difflib.get_close_matches(name, CALLABLE, n=1, cutoff=0.7)
         todo = "trace it without values, or write out the function"
         if close:
