@@ -14,13 +14,15 @@ demo: setup
 	$(BIN)/python -m backprop_trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
 
 test: setup browser
+	$(BIN)/ruff check backprop_trace tests benchmarks examples
+	$(BIN)/mypy backprop_trace
 	$(BIN)/python -m pytest
 
 setup: $(STAMP) system-packages
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
-	  { echo "backprop-trace needs Python 3.10 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "backprop-trace needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  echo "Installing python3-venv…"; \
 	  $(SUDO) apt-get update -qq && \

@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
-
 from . import __version__
+from .drawing.style import GRANULARITIES, RANKDIRS, READABLE_NODES, THEMES
 from .errors import TraceError
 
 __all__ = ["main", "parse_at", "UsageError"]
@@ -75,6 +74,8 @@ def parse_at(items: Sequence[str]) -> dict[str, Any]:
 
 
 def _number_or_list(name: str, text: str) -> Any:
+    import numpy as np  # not at start-up: --help and --version need none of it
+
     try:
         if text.startswith("["):
             parts = text[1:-1].split(",")
@@ -118,15 +119,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             help=f"output directory (default: ./{DEFAULT_OUT})")
         parser.add_argument("--format", default="svg", metavar="FORMATS",
                             help="comma-separated: svg, png, pdf (default: svg)")
-        parser.add_argument("--theme", default="default",
-                            choices=("default", "classic", "dark"),
+        parser.add_argument("--theme", default="default", choices=tuple(THEMES),
                             help="default: colour-blind safe; classic: green/red; dark")
     if command is None:
-        parser.add_argument("--rankdir", default="LR", choices=("LR", "TB"),
+        parser.add_argument("--rankdir", default="LR", choices=RANKDIRS,
                             help="graph direction: left to right (default) or top to bottom")
-        parser.add_argument("--granularity", default="auto", choices=("auto", "edge", "node"),
+        parser.add_argument("--granularity", default="auto", choices=("auto", *GRANULARITIES),
                             help="a frame per backward step (edge) or per operation (node); "
-                                 "auto: edge up to 300 nodes")
+                                 f"auto: edge up to {READABLE_NODES} nodes")
         parser.add_argument("--open", action="store_true", help="open index.html in a browser")
         parser.add_argument("--check", action="store_true",
                             help="also print the gradient check table")
@@ -138,7 +138,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _trace(args: argparse.Namespace) -> Any:
-    from .trace import trace
+    from .tracing import trace
 
     at = parse_at(args.at) if args.at else None
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
@@ -154,8 +154,10 @@ def _formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
 
 
 def run_trace(args: argparse.Namespace) -> list[str]:
-    from .check import format_check
-    from .render import FORMATS, LargeGraphWarning
+    from .autodiff.check import format_check
+    from .drawing.raster import FORMATS
+    from .drawing.render import LargeGraphWarning
+    from .printing.messages import message
 
     t = _trace(args)
     formats = _formats(args.format, FORMATS)
@@ -170,9 +172,9 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     others = ", ".join(p.name for p in paths if not p.name.startswith("step-"))
     out = Path(args.out)
     size = sum(p.stat().st_size for p in paths)
-    lines += ["", f"wrote {frames} frames ({', '.join(formats)}) and {others} to {out}/ "
-                  f"({_size(size)})",
-              f"step through them: open {out / 'index.html'}"]
+    lines += ["", message("cli.wrote", frames=frames, formats=", ".join(formats), others=others,
+                          out=out, size=_size(size)),
+              message("cli.open", index=out / "index.html")]
     if args.check:
         lines += ["", format_check(t.check())]
     if args.open:
@@ -185,14 +187,14 @@ def _size(n: int) -> str:
 
 
 def run_limit(args: argparse.Namespace) -> list[str]:
-    from .calculus import limit_table, scalar_input
-    from .printing import pretty_name
+    from .autodiff.calculus import limit_table, scalar_input
+    from .names import pretty_name
 
     if not 1 <= args.steps <= 15:
         raise UsageError("--steps must be between 1 and 15")
     t = _trace(args)
-    var = scalar_input(t, None)
-    rows = limit_table(t, var, [10.0 ** -k for k in range(1, args.steps + 1)])
+    var = scalar_input(t.data, None)
+    rows = limit_table(t.data, var, [10.0 ** -k for k in range(1, args.steps + 1)])
     name, y = pretty_name(var), pretty_name(t.output)
     lines = [f"{'h':>8}  ({y}({name}+h) − {y}({name}))/h   error"]
     lines += [f"{r.h:>8.0e}  {r.quotient:>22.10f}   {r.error:+.2e}" for r in rows]
@@ -202,17 +204,17 @@ def run_limit(args: argparse.Namespace) -> list[str]:
 
 
 def run_tangent(args: argparse.Namespace) -> list[str]:
-    from .plotting import plot_tangent, tangent_label
+    from .drawing.plotting import plot_tangent, tangent_label
 
     t = _trace(args)
-    paths = plot_tangent(t, args.out, formats=_formats(args.format, ("svg", "png", "pdf")),
+    paths = plot_tangent(t.data, args.out, formats=_formats(args.format, ("svg", "png", "pdf")),
                          theme=args.theme)
-    return [f"tangent at the point: {tangent_label(t)}",
+    return [f"tangent at the point: {tangent_label(t.data)}",
             "wrote " + ", ".join(str(p) for p in paths)]
 
 
 def run_check(args: argparse.Namespace) -> list[str]:
-    from .check import format_check
+    from .autodiff.check import format_check
 
     report = _trace(args).check()
     return [format_check(report)]
@@ -220,7 +222,8 @@ def run_check(args: argparse.Namespace) -> list[str]:
 
 def summary(t: Any) -> list[str]:
     """The value, and for every input the chain rule with its symbolic and numeric value."""
-    from .printing import fmt_number, pretty_name, to_unicode
+    from .names import fmt_number, pretty_name
+    from .printing.formulas import to_unicode
 
     lines = []
     if t.value is not None:

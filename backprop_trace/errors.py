@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "RenderError"]
+__all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError"]
 
 
 class TraceError(ValueError):
@@ -36,6 +36,10 @@ class GraphError(TraceError):
 
 class DomainError(TraceError):
     """A numeric value is outside an operation's domain (log of a negative, division by zero, …)."""
+
+
+class OptionError(TraceError):
+    """An option is not one of its choices (a theme, format, direction, frame number, …)."""
 
 
 class RenderError(TraceError):

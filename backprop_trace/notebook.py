@@ -4,22 +4,24 @@ ipywidgets slider is there for those who have ipywidgets."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .autodiff.result import TraceData
+from .drawing.render import Renderer
 from .errors import RenderError
-from .printing import fmt_number, pretty_name
-
-if TYPE_CHECKING:
-    from .trace import Trace
+from .names import fmt_number, pretty_name
+from .printing.formulas import chain_rule
+from .printing.messages import message
 
 __all__ = ["Frame", "player_html", "slider_widget"]
 
 _PLAYER_IDS = itertools.count(1)  # several players on one page must not share element ids
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Frame:
     """One frame's picture; displays itself as SVG in Jupyter."""
 
@@ -30,27 +32,30 @@ class Frame:
     def _repr_svg_(self) -> str:
         return self.svg
 
+    def __repr__(self) -> str:  # the SVG shows through _repr_svg_; text stays short
+        return f"<Frame {self.index}: {self.caption}>"
 
-def player_html(t: Trace) -> str:
+
+def player_html(data: TraceData, renderer: Callable[[], Renderer]) -> str:
     """The player opened at the last frame; without Graphviz, the formulas and the reason."""
     try:
-        renderer = t.renderer()
-        return renderer.html_fragment(f"bt-player-{next(_PLAYER_IDS)}",
-                                      start=len(renderer.views) - 1)
+        r = renderer()
+        return r.html_fragment(f"bt-player-{next(_PLAYER_IDS)}", start=len(r.views) - 1)
     except RenderError as exc:
-        lines = [f"{pretty_name(t.output)} = {fmt_number(t.value)}"] if t.value is not None else []
-        lines += [str(t.chain_rule(x)) for x in t.wrt]
-        return f"<pre>{escape(chr(10).join([*lines, '', f'(no picture: {exc})']))}</pre>"
+        lines = ([f"{pretty_name(data.output)} = {fmt_number(data.value)}"]
+                 if data.value is not None else [])
+        lines += [str(chain_rule(data, x)) for x in data.wrt]
+        lines += ["", message("cli.no_picture", reason=exc)]
+        return f"<pre>{escape(chr(10).join(lines))}</pre>"
 
 
-def slider_widget(t: Trace, **options: Any) -> Any:
+def slider_widget(frames: list[str]) -> Any:
     try:
         import ipywidgets
         from IPython.display import SVG, display
     except ImportError:
         raise RenderError("widget() needs ipywidgets: pip install ipywidgets "
                           "(displaying the trace itself needs nothing extra)") from None
-    frames = t.frames(**options)
     out = ipywidgets.Output()
     slider = ipywidgets.IntSlider(value=len(frames) - 1, min=0, max=len(frames) - 1,
                                   description="frame")

@@ -1,6 +1,18 @@
+import os
+
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import HealthCheck, settings
+
+# CI runs the property tests derandomised (the same examples every run, so a red run is
+# reproducible); elsewhere they explore. Neither has a per-example deadline: these machines
+# are shared and noisy, and speed is measured by the benchmarks, not by tests.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else
+                      os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def sympy_grad_at(expr_text_free_expr, symbols, point):

@@ -4,8 +4,13 @@ import networkx as nx
 import pytest
 
 import backprop_trace as bt
-from backprop_trace.graph import args_of, build_graph
-from backprop_trace.parse import parse
+from backprop_trace.graph import build_tape
+from backprop_trace.graph.view import args_of, to_networkx
+from backprop_trace.parsing import parse
+
+
+def build_graph(system, **options):
+    return to_networkx(build_tape(system, **options))
 
 
 def graph(text, **kwargs):

@@ -8,8 +8,8 @@ import time
 import pytest
 
 import backprop_trace as bt
-from backprop_trace.parse import parse
-from backprop_trace.syntax import Call, Name, Num
+from backprop_trace.parsing import parse
+from backprop_trace.parsing.syntax import Call, Name, Num
 
 
 def shape(expr):
@@ -188,83 +188,67 @@ def test_determinism_across_hash_seeds():
     assert len(outputs) == 1
 
 
-# -- the fast path reads ASCII exactly as the full parser does ------------------------------
+# -- shape templates read ASCII exactly as the parser does -----------------------------------
 
 import re  # noqa: E402
 
+from generators import ascii_expressions  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from backprop_trace.fast_parse import _NotFast, _parse_tokens, parse_fast  # noqa: E402
-from backprop_trace.lexer import tokenize  # noqa: E402
 from backprop_trace.limits import DEFAULT_LIMITS  # noqa: E402
-from backprop_trace.parse import _Parser  # noqa: E402
-from backprop_trace.syntax import all_names  # noqa: E402
+from backprop_trace.parsing.parser import parse_equations  # noqa: E402
+from backprop_trace.parsing.syntax import all_names  # noqa: E402
+from backprop_trace.parsing.templates import parse_by_templates  # noqa: E402
 
 
 def full_parse(text):
-    parser = _Parser(tokenize(text, DEFAULT_LIMITS), text, DEFAULT_LIMITS)
-    return tuple(parser.equation(group) for group in parser.split_equations())
+    return tuple(parse_equations(text, DEFAULT_LIMITS)[0])
 
 
-def ascii_expressions():
-    space = st.sampled_from(["", " ", "  "])
-    atom = st.sampled_from(["x", "y", "z1", "w_2", "e", "pi", "2", "0.5", "3.25", "1e-3", ".5",
-                            "10", "7."])
-
-    def extend(children):
-        binary = st.tuples(children, space, st.sampled_from(["+", "-", "*", "/", "^", "**"]),
-                           space, children).map("".join)
-        unary = st.tuples(st.sampled_from(["-", "+", "- "]), children).map("".join)
-        paren = children.map(lambda c: f"({c})")
-        call = st.tuples(st.sampled_from(["sin", "exp", "relu", "f", "g2"]), children).map(
-            lambda t: f"{t[0]}({t[1]})")
-        call2 = st.tuples(st.sampled_from(["max", "h"]), children, children).map(
-            lambda t: f"{t[0]}({t[1]}, {t[2]})")
-        return binary | unary | paren | call | call2
-
-    expr = st.recursive(atom, extend, max_leaves=10)
-    equation = st.tuples(st.sampled_from(["", "u = ", "v=", "q1 ="]), expr).map("".join)
-    return st.lists(equation, min_size=1, max_size=3).flatmap(
-        lambda eqs: st.sampled_from(["; ", "\n", ";"]).map(lambda sep: sep.join(eqs)))
-
-
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(ascii_expressions())
-def test_fast_path_reads_exactly_as_the_full_parser(text):
-    fast = parse_fast(text, DEFAULT_LIMITS)
+def test_templates_read_exactly_as_the_parser(text):
+    templated = parse_by_templates(text, DEFAULT_LIMITS)
     try:
         full = full_parse(text)
     except bt.ParseError:
-        assert fast is None
+        assert templated is None
         return
-    if fast is not None:
-        assert fast[0] == full, text
-        assert fast[1] >= all_names(full) - {""}, text  # "": bare equations, named later
+    if templated is not None:
+        assert templated[0] == full, text
+        assert templated[1] >= all_names(full) - {""}, text  # "": bare equations, named later
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(ascii_expressions(), min_size=1, max_size=6))
-def test_repeated_shapes_read_as_the_token_loop_reads_them(texts):
-    """One equation per line goes through shape templates; they must give what the token
-    loop gives (the lines repeat shapes with other names, as generated networks do)."""
+def test_repeated_shapes_read_as_the_parser_reads_them(texts):
+    """One equation per line goes through shape templates; they must give what the parser
+    gives (the lines repeat shapes with other names, as generated networks do)."""
     lines = [t.replace(";", "\n") for t in texts]
     renamed = [re.sub(r"\b(x|y|z1)\b", lambda m: m.group(1) + "_b", t) for t in lines]
     text = "\n".join(lines + renamed + ["", "  "] + lines)
     try:
-        expected = _parse_tokens(text, DEFAULT_LIMITS)
-    except (_NotFast, bt.ParseError):
-        assert parse_fast(text, DEFAULT_LIMITS) is None
+        expected = full_parse(text)
+    except bt.ParseError:
+        assert parse_by_templates(text, DEFAULT_LIMITS) is None
         return
-    got = parse_fast(text, DEFAULT_LIMITS)
+    got = parse_by_templates(text, DEFAULT_LIMITS)
     if got is not None:
-        assert got[0] == expected[0], text
+        assert got[0] == expected, text
 
 
-@pytest.mark.parametrize("text,fast", [
-    ("f = (x + y) * z", True), ("y = x^2 - 4*x; z = sin(y)", True), ("u = 3x² − 4x", False),
-    ("y = 2(x+1)", False), ("(a)(b)", False), ("f(x) = x^2", False), ("y = 0x1F", False),
+@pytest.mark.parametrize("text,templated", [
+    ("f = (x + y) * z", True), ("y = x^2 - 4*x\nz = sin(y)", True), ("u = 3x² − 4x", False),
+    ("y = x^2; z = sin(y)", False), ("f(x) = x^2", False), ("y = 0x1F", False),
     ("y = x # note", False), ("y = 1_000 * x", False), ("y = x[0]", False),
+    ("f = x*y\ng = f + sin(", False), ("y = lambda + 1", False),
 ])
-def test_which_inputs_take_the_fast_path(text, fast):
-    assert (parse_fast(text, DEFAULT_LIMITS) is not None) == fast
+def test_which_inputs_take_the_templates(text, templated):
+    assert (parse_by_templates(text, DEFAULT_LIMITS) is not None) == templated
+
+
+@pytest.mark.parametrize("text", ["f = x*y; g = f + sin(", "y = x\nz = (x + ", "x1;ab1max("])
+def test_a_broken_last_equation_is_an_error_not_dropped(text):
+    with pytest.raises(bt.ParseError):
+        bt.trace(text)

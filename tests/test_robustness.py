@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
+from generators import X, Y, well_formed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop_trace as bt
-from backprop_trace.ops import OPS
 
 CORPUS = json.loads((Path(__file__).parent / "hostile_inputs.json").read_text())
 
@@ -94,28 +94,6 @@ def test_random_bytes_give_a_result_or_a_trace_error(data):
 
 
 # -- random well-formed expressions over the whole op table -----------------------------------
-
-X, Y = sp.symbols("x y", real=True)
-SAFE_UNARY = ["sin", "cos", "tanh", "exp", "atan", "sigmoid", "softplus", "sinh"]
-
-
-def well_formed():
-    leaf = st.sampled_from([("x", X), ("y", Y), ("3", sp.Integer(3)), ("0.5", sp.Rational(1, 2))])
-
-    def extend(children):
-        unary = st.tuples(st.sampled_from(SAFE_UNARY), children).map(
-            lambda t: (f"{t[0]}({t[1][0]})",
-                       1 / (1 + sp.exp(-t[1][1])) if t[0] == "sigmoid"
-                       else OPS[t[0]].symbolic(t[1][1])))
-        binary = st.tuples(st.sampled_from(["+", "-", "*", "/"]), children, children).map(
-            lambda t: (f"({t[1][0]}) {t[0]} ({t[2][0]})",
-                       {"+": sp.Add, "-": lambda a, b: a - b, "*": sp.Mul,
-                        "/": lambda a, b: a / b}[t[0]](t[1][1], t[2][1])))
-        power = children.map(lambda c: (f"({c[0]})^2", c[1] ** 2))
-        return unary | binary | power
-
-    return st.recursive(leaf, extend, max_leaves=7)
-
 
 @settings(max_examples=80, deadline=None)
 @given(well_formed(), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
@@ -203,7 +181,7 @@ def test_render_never_writes_outside_the_output_directory(tmp_path):
 
 
 def test_files_are_replaced_atomically(tmp_path, monkeypatch):
-    from backprop_trace import files
+    from backprop_trace.drawing import files
 
     out = files.OutputDir(tmp_path)
     out.write("steps.md", "old")

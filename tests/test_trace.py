@@ -53,8 +53,10 @@ def test_d2l_exercise_abstract_multivariate_chain_rule():
         r"\frac{\partial y}{\partial a} + \frac{\partial u}{\partial z} \cdot "
         r"\frac{\partial z}{\partial a}")
     assert t.value is None and t.grad == {} and t.inputs == ("a", "b")
-    d = {n: sp.Symbol(n, real=True) for n in
-         ["∂u/∂x", "∂u/∂y", "∂u/∂z", "∂x/∂a", "∂y/∂a", "∂z/∂a"]}
+    # the abstract partials are symbols that know what they are the partial of
+    d = {s.name: s for s in t.grad_expr["a"].free_symbols}
+    assert {(s.of, s.wrt) for s in d.values()} == {("u", "x"), ("u", "y"), ("u", "z"),
+                                                   ("x", "a"), ("y", "a"), ("z", "a")}
     expected = d["∂u/∂x"] * d["∂x/∂a"] + d["∂u/∂y"] * d["∂y/∂a"] + d["∂u/∂z"] * d["∂z/∂a"]
     assert t.grad_expr["a"] - expected == 0
     assert len(t.steps) == 1 + 3 + 6  # seed, u's three inputs, x, y, z each two

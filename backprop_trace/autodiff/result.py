@@ -1,0 +1,118 @@
+"""``TraceData``: what the passes produced — tape, values, adjoints, step columns — with the
+views every output reads (values and gradients by name, the steps, the symbolic view). Plain
+data handed to printing and drawing; the ``Trace`` façade wraps it for users."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Final
+
+import numpy as np
+import sympy as sp
+
+from ..errors import GraphError
+from ..graph import NodeKind, Tape
+from ..limits import Limits
+from .forward import forward
+from .steps import Step, StepColumns
+from .symbolic import SymbolicView
+
+__all__ = ["TraceData", "EXPANSION_LIMIT"]
+
+EXPANSION_LIMIT: Final = 60
+"""Operations up to which outputs expand gradients into the inputs (beyond, sizes explode)."""
+
+
+@dataclass(frozen=True, eq=False)
+class TraceData:
+    tape: Tape
+    wrt: tuple[str, ...]
+    node_values: Sequence[Any] | None
+    """Forward values by node index (None without ``at``)."""
+    adjoint: Sequence[Any]
+    """∂output/∂node by node index (None where no gradient reaches the node)."""
+    columns: StepColumns
+    source: str
+    limits: Limits
+
+    @cached_property
+    def view(self) -> SymbolicView:
+        return SymbolicView(self.tape, self.columns)
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step, seed first, in drawing order (made on first use)."""
+        return self.columns.make_steps(self.view)
+
+    @property
+    def output(self) -> str:
+        return self.tape.output_name
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.tape.input_names
+
+    @cached_property
+    def values(self) -> Mapping[str, Any]:
+        """Forward values of inputs and operations by name (empty without values)."""
+        if self.node_values is None:
+            return MappingProxyType({})
+        values = self.node_values
+        return MappingProxyType({name: _plain(values[i]) for i, (name, kind) in
+                                 enumerate(zip(self.tape.names, self.tape.kinds))
+                                 if kind is not NodeKind.CONST})
+
+    @property
+    def value(self) -> Any:
+        return self.values.get(self.output)
+
+    @cached_property
+    def grad(self) -> Mapping[str, Any]:
+        """∂output/∂input for each input in ``wrt`` (0 where the output does not depend on
+        it); empty without values."""
+        if self.node_values is None:
+            return MappingProxyType({})
+        index = self.tape.index
+        return MappingProxyType({
+            x: _plain(self.adjoint[index[x]] if self.adjoint[index[x]] is not None
+                      else np.zeros_like(self.node_values[index[x]])) for x in self.wrt})
+
+    @cached_property
+    def grad_expr(self) -> Mapping[str, sp.Expr]:
+        return MappingProxyType(self.view.grad_exprs(self.wrt))
+
+    @property
+    def expandable(self) -> bool:
+        """Whether whole expressions in the inputs stay readable (and cheap) for this graph."""
+        return self.tape.operation_count <= EXPANSION_LIMIT
+
+    def require_variable(self, node: str) -> None:
+        if node not in self.tape.index or self.tape.is_constant(node):
+            raise GraphError(f"{node!r} is not a variable of this trace "
+                             f"(variables: {', '.join(self.tape.variables)})")
+
+    def local_expr(self, node: str) -> sp.Expr:
+        """An operation node in its arguments' symbols (``x + y`` for u₁ = x + y)."""
+        self.require_variable(node)
+        if not self.tape.is_operation(node):
+            return self.view.symbol(node)
+        return self.view.node_expr_local(node)
+
+    def output_at(self, point: Mapping[str, Any]) -> Any:
+        """The output's value at other input values (a forward pass)."""
+        return forward(self.tape, point)[self.tape.output]
+
+    def input_values(self) -> dict[str, Any]:
+        """The traced point: every input's value as given to the forward pass."""
+        assert self.node_values is not None
+        return {x: self.node_values[self.tape.index[x]] for x in self.inputs}
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python floats; arrays stay arrays."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return value
+    return None if value is None else float(value)

@@ -1,0 +1,190 @@
+"""Reverse pass: reverse-mode accumulation recorded as steps, one per (node, input edge).
+
+One accumulation loop, the specification: operations in reverse forward order, each one's
+arguments in order; each contribution ∂y/∂uⱼ·∂uⱼ/∂uᵢ is *added* to ∂y/∂uᵢ, so fan-out is right.
+The local partials come from the rules' compiled partials — with scalar values all edges of
+an (op, position) at once, which the benchmark measured 20–29 % faster than edge by edge.
+Any floating-point fault stops the pass, and a separate diagnostic pass finds the step and
+words the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import DomainError
+from ..graph import NodeKind, Tape
+from ..names import fmt_number, pretty_name
+from .forward import Values, explain_float_error
+from .numeric import numeric_partials
+from .rules import RULES
+from .steps import StepColumns
+
+__all__ = ["backward", "active_nodes"]
+
+
+def active_nodes(tape: Tape, wrt: Collection[str]) -> set[str]:
+    """Nodes that depend on an input in ``wrt``: only their edges carry gradient."""
+    flags = _active(tape, [tape.index[x] for x in wrt])
+    return {name for name, flag in zip(tape.names, flags) if flag}
+
+
+def _active(tape: Tape, wrt: Collection[int]) -> list[bool]:
+    if len(wrt) == len(tape.inputs):
+        # Every input counts: only constants, and operations on nothing but constants,
+        # are inactive. Without the latter (the usual case) no walk is needed.
+        args, nodes, _ = tape.edges
+        is_const = np.array([kind is NodeKind.CONST for kind in tape.kinds])
+        arity = np.bincount(nodes, minlength=len(tape))
+        non_const_args = np.bincount(nodes, weights=~is_const[args], minlength=len(tape))
+        if not np.any((non_const_args == 0) & (arity > 0)):
+            return (~is_const).tolist()
+    return _active_by_walk(tape, wrt)
+
+
+def _active_by_walk(tape: Tape, wrt: Collection[int]) -> list[bool]:
+    flags = [False] * len(tape)
+    for i in wrt:
+        flags[i] = True
+    for i, node_args in enumerate(tape.args):
+        for a in node_args:
+            if flags[a]:
+                flags[i] = True
+                break
+    return flags
+
+
+def backward(tape: Tape, values: Values | None,
+             wrt: Collection[str]) -> tuple[StepColumns, list[Any]]:
+    """The steps (in drawing order) and the final adjoints, indexed by node (None where a
+    node receives no gradient)."""
+    output = tape.output
+    nodes, vias, positions = _step_edges(tape, [tape.index[x] for x in wrt])
+    node_list, via_list, position_list = nodes.tolist(), vias.tolist(), positions.tolist()
+    numbers = None
+    adjoint: list[Any] = [None] * len(tape)
+    if values is not None:
+        scalars = all(np.ndim(values[i]) == 0 for i in tape.inputs)
+        try:
+            with np.errstate(all="raise", under="ignore"):
+                local = (_locals_by_op(tape, values, vias, positions) if scalars else
+                         [numeric_partials(tape.ops[v])[p]([values[a] for a in tape.args[v]])
+                          for v, p in zip(via_list, position_list)])
+                numbers, adjoint = _accumulate(tape, values, node_list, via_list, local,
+                                               scalars)
+        except FloatingPointError:
+            _diagnose(tape, values, node_list, via_list, position_list)
+            raise DomainError("the gradient is too large to compute (over 1.8e308)") from None
+    columns = StepColumns(tape.names, [output, *node_list], [-1, *via_list],
+                          [-1, *position_list], numbers)
+    return columns, adjoint
+
+
+def _step_edges(tape: Tape, wrt: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Receiving node, operation and position of every step after the seed: operations in
+    reverse forward order, each one's arguments in order, edges from inactive nodes left out."""
+    args, nodes, positions = tape.edges
+    order = np.argsort(-nodes, kind="stable")
+    active = np.array(_active(tape, wrt), dtype=bool)
+    order = order[active[args[order]]]
+    return args[order], nodes[order], positions[order]
+
+
+def _locals_by_op(tape: Tape, values: Values, vias: np.ndarray,
+                  positions: np.ndarray) -> list[float]:
+    """Scalar values: every local partial of an (op, position) at once."""
+    value_array = np.asarray(values, dtype=np.float64)
+    local = np.empty(len(vias))
+    columns = tape.arg_columns
+    width = max(len(columns), 1)
+    codes, op_names = tape.op_codes
+    keys = codes[vias] * width + positions  # one key per (op, position)
+    for key in np.unique(keys).tolist():
+        at = np.flatnonzero(keys == key)
+        op = op_names[key // width]
+        edge_vias = vias[at]
+        arg_values = [value_array[c[edge_vias]] for c in columns[:len(RULES[op].partials)]]
+        local[at] = numeric_partials(op)[key % width](arg_values)
+    return local.tolist()
+
+
+def _accumulate(tape: Tape, values: Values, nodes: list[int], vias: list[int],
+                local: Sequence[Any], scalars: bool) -> tuple[Any, list[Any]]:
+    """The one loop: each step adds upstream · local to the running sum of its node."""
+    output = tape.output
+    one = 1.0 if scalars else _ones_like(values[output])
+    adjoint: list[Any] = [None] * len(tape)
+    adjoint[output] = one
+    upstream_column, contribution_column, total_column = [one], [one], [one]
+    add_upstream, add_contribution = upstream_column.append, contribution_column.append
+    add_total = total_column.append
+    for node, via, partial in zip(nodes, vias, local):
+        upstream = adjoint[via]  # complete: every user of ``via`` comes before it
+        contribution = upstream * partial
+        if not scalars:
+            contribution = _sum_to_shape(contribution, np.shape(values[node]))
+        previous = adjoint[node]
+        # Summed, never assigned: a node used twice gets both contributions.
+        adjoint[node] = total = contribution if previous is None else previous + contribution
+        add_upstream(upstream)
+        add_contribution(contribution)
+        add_total(total)
+    if scalars and not (np.isfinite(contribution_column).all()
+                        and np.isfinite(total_column).all()):
+        raise FloatingPointError("overflow")  # Python floats overflow quietly: diagnose
+    local_column = [one, *local]
+    if scalars:
+        adjoint = [None if a is None else float(a) for a in adjoint]
+    return (local_column, upstream_column, contribution_column, total_column), adjoint
+
+
+def _diagnose(tape: Tape, values: Values, nodes: list[int], vias: list[int],
+              positions: list[int]) -> None:
+    """The diagnostic pass: the steps again, one at a time with numpy's checks, raising a
+    DomainError that names the first step whose local partial or gradient fails."""
+    output = tape.output
+    adjoint: list[Any] = [None] * len(tape)
+    adjoint[output] = _ones_like(np.asarray(values[output], dtype=np.float64))
+    with np.errstate(all="raise", under="ignore"):
+        for node, via, position in zip(nodes, vias, positions):
+            arg_values = [np.float64(values[a]) if np.ndim(values[a]) == 0 else values[a]
+                          for a in tape.args[via]]
+            try:
+                local = numeric_partials(tape.ops[via])[position](arg_values)
+            except FloatingPointError as exc:
+                arg = tape.args[via][position]
+                name = pretty_name(tape.names[arg])
+                raise DomainError(
+                    f"the local derivative ∂{pretty_name(tape.names[via])}/∂{name} is "
+                    f"undefined at {name} = {fmt_number(values[arg])}: "
+                    f"{explain_float_error(exc)}") from None
+            try:
+                contribution = _sum_to_shape(adjoint[via] * local, np.shape(values[node]))
+                previous = adjoint[node]
+                adjoint[node] = contribution if previous is None else previous + contribution
+            except FloatingPointError as exc:
+                y, u = pretty_name(tape.names[output]), pretty_name(tape.names[node])
+                raise DomainError(f"the gradient ∂{y}/∂{u} is too large to compute: "
+                                  f"{explain_float_error(exc)}") from None
+
+
+def _ones_like(value: Any) -> Any:
+    one = np.ones_like(value)
+    return one[()] if one.ndim == 0 else one
+
+
+def _sum_to_shape(value: Any, shape: tuple[int, ...]) -> Any:
+    """Sum a broadcast contribution back to the receiving node's shape (a scalar used with an
+    array gets the sum of the elementwise contributions, as the gradient of their sum)."""
+    if np.shape(value) == shape:
+        return value
+    value = np.asarray(value)
+    while value.ndim > len(shape):
+        value = value.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and value.shape[axis] != 1:
+            value = value.sum(axis=axis, keepdims=True)
+    return value[()] if value.ndim == 0 else value

@@ -1,0 +1,164 @@
+"""Render a trace: one Graphviz layout, every frame restyled from it, and the files ``render``
+writes (frames, HTML player, narrative, listing, JSON, slides)."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Final
+
+from ..autodiff.result import TraceData
+from ..errors import OptionError
+from ..printing.beamer import beamer_slides
+from ..printing.export import trace_json
+from ..printing.listing import backward_listing
+from ..printing.messages import message
+from ..printing.narrative import narrative
+from .dot import check_rankdir, dot_source
+from .files import OutputDir
+from .layout import run_dot
+from .player import player_fragment, player_page
+from .raster import FORMATS, convert_svg
+from .restyle import MasterSVG
+from .style import GRANULARITIES, READABLE_NODES, Theme
+from .views import FrameView, frame_views, master_view
+
+__all__ = ["Renderer", "render", "resolve_granularity", "check_formats", "LargeGraphWarning",
+           "GRANULARITY_CHOICES"]
+
+GRANULARITY_CHOICES: Final = ("auto", *GRANULARITIES)
+_PROGRESS_FROM: Final = 50
+
+
+class LargeGraphWarning(UserWarning):
+    """The graph is too large for a readable diagram."""
+
+
+@dataclass
+class Renderer:
+    """Everything drawn for one trace in one theme and direction; the layout is made once."""
+
+    data: TraceData
+    theme: Theme
+    rankdir: str = "LR"
+    granularity: str = "auto"
+    """"edge": a frame per step; "node": per operation; "auto": edge up to READABLE_NODES."""
+
+    def __post_init__(self) -> None:
+        check_rankdir(self.rankdir)
+        self.granularity = resolve_granularity(self.data, self.granularity)
+
+    @cached_property
+    def views(self) -> list[FrameView]:
+        return frame_views(self.data, self.granularity)
+
+    @cached_property
+    def large(self) -> bool:
+        return len(self.data.tape) > READABLE_NODES
+
+    @cached_property
+    def master(self) -> MasterSVG:
+        if self.large:
+            warnings.warn(
+                f"the graph has {len(self.data.tape)} nodes; a diagram this large is hard to "
+                f"read (trace a smaller part with wrt=… or output=…, or use the narrative and "
+                f"JSON)", LargeGraphWarning, stacklevel=4)
+        view = master_view(self.views)
+        svg = run_dot(dot_source(self.data, view, self.theme, self.rankdir, self.large))
+        return MasterSVG(svg, self.data, self.theme, view.caption)
+
+    def dot(self, frame: int | None = None) -> str:
+        """DOT of one frame (None: the master the layout is made from)."""
+        view = master_view(self.views) if frame is None else self.views[self.check_frame(frame)]
+        return dot_source(self.data, view, self.theme, self.rankdir, self.large)
+
+    def svg(self, frame: int) -> str:
+        return self.master.frame(self.views[self.check_frame(frame)])
+
+    def frame_parts(self) -> list[list[str]]:
+        return list(self.master.all_parts(self.views))
+
+    def all_svgs(self) -> Iterator[str]:
+        """Every frame's SVG in order, each made incrementally from the one before."""
+        for parts in self.master.all_parts(self.views):
+            yield "".join(parts)
+
+    def captions(self) -> list[str]:
+        return [v.caption for v in self.views]
+
+    def title(self) -> str:
+        source = "; ".join(line.strip() for line in self.data.source.splitlines()
+                           if line.strip())
+        if len(source) > 80:
+            source = source[:79] + "…"
+        return message("title", source=source)
+
+    def html_page(self) -> str:
+        return player_page(self.title(), self.frame_parts(), self.captions(), self.theme)
+
+    def html_fragment(self, uid: str, start: int = 0) -> str:
+        return player_fragment(uid, self.title(), self.frame_parts(), self.captions(),
+                               self.theme, start=start)
+
+    def check_frame(self, frame: int) -> int:
+        if not -len(self.views) <= frame < len(self.views):
+            raise IndexError(f"frame {frame} out of range (0 to {len(self.views) - 1})")
+        return frame % len(self.views)
+
+
+def resolve_granularity(data: TraceData, granularity: str) -> str:
+    """"auto" is "edge" up to READABLE_NODES nodes and "node" above."""
+    if granularity not in GRANULARITY_CHOICES:
+        raise OptionError(f"unknown granularity {granularity!r} (must be one of "
+                          f"{list(GRANULARITY_CHOICES)})")
+    if granularity != "auto":
+        return granularity
+    return "node" if len(data.tape) > READABLE_NODES else "edge"
+
+
+def check_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
+    """The formats asked for, each once; one format may be given as a string."""
+    chosen = (formats,) if isinstance(formats, str) else tuple(dict.fromkeys(formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise OptionError(f"unknown format {unknown[0] if unknown else None!r} "
+                          f"(must be some of {list(FORMATS)})")
+    return chosen
+
+
+def render(data: TraceData, renderer: Renderer, out_dir: str | Path,
+           formats: Iterable[str] | str = ("svg",), *,
+           progress: bool | None = None) -> list[Path]:
+    """Write frames ``step-00.svg`` … and ``index.html``, ``steps.md``, ``backward.py.txt``,
+    ``trace.json`` (and ``slides.tex`` with PDF frames). Returns the paths written."""
+    formats = check_formats(formats)
+    out = OutputDir(out_dir)
+    count = len(renderer.views)
+    width = max(2, len(str(count - 1)))
+    names = [f"step-{k:0{width}d}" for k in range(count)]
+    out.remove_stale_frames({f"{n}.{fmt}" for n in names for fmt in formats})
+    show_progress = count > _PROGRESS_FROM if progress is None else progress
+    for k, (name, svg) in enumerate(zip(names, renderer.all_svgs())):
+        for fmt in formats:
+            out.write(f"{name}.{fmt}", svg if fmt == "svg" else convert_svg(svg, fmt))
+        if show_progress:
+            _progress(k + 1, count)
+    out.write("index.html", renderer.html_page())
+    out.write("steps.md", narrative(data))
+    out.write("backward.py.txt", backward_listing(data))
+    out.write("trace.json", trace_json(data))
+    if "pdf" in formats:
+        out.write("slides.tex", beamer_slides([f"{n}.pdf" for n in names]))
+    return out.written
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\rwriting frames: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(f"writing frames: {done}/{total}", file=sys.stderr, flush=True)

@@ -1,0 +1,84 @@
+"""How frames look, in one place: colour themes and the sizes, widths and spacings of the
+diagram. Forward and backward are also coded without colour (the ∂ prefix, position in the
+node, dashed backward arrows), so every theme reads in greyscale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from ..errors import OptionError
+
+__all__ = ["Theme", "THEMES", "get_theme", "RANKDIRS", "GRANULARITIES", "READABLE_NODES",
+           "FONT_SIZE", "EDGE_FONT_SIZE", "GATE_FONT_SIZE", "EDGE_WIDTH", "HIGHLIGHT_WIDTH",
+           "OUTPUT_BORDER_WIDTH",
+           "CORNER_RADIUS", "GRAPH_ATTRIBUTES", "EDGE_ARROW_SIZE", "LARGE_GRAPH_ATTRIBUTES"]
+
+RANKDIRS: Final = ("LR", "TB")
+GRANULARITIES: Final = ("edge", "node")
+"""A frame per backward step, or per operation's whole backward pass."""
+READABLE_NODES: Final = 300
+"""Above this many nodes a picture is hard to read: frames go per operation ("auto"), the
+layout effort is capped and ``render`` warns."""
+FONT_SIZE: Final = 14
+"""Node text and the caption, in points."""
+EDGE_FONT_SIZE: Final = 11
+GATE_FONT_SIZE: Final = 18
+EDGE_WIDTH: Final = 1.2
+"""Edges that carry gradient (and backward arrows)."""
+HIGHLIGHT_WIDTH: Final = 3
+"""The current step's edge and the border of the node receiving it."""
+OUTPUT_BORDER_WIDTH: Final = 2
+CORNER_RADIUS: Final = 6
+"""Graphviz's rounded table corners."""
+EDGE_ARROW_SIZE: Final = 0.7
+GRAPH_ATTRIBUTES: Final = {"nodesep": "0.35", "ranksep": "0.7", "pad": "0.2"}
+LARGE_GRAPH_ATTRIBUTES: Final = {"mclimit": "0.2", "nslimit": "2", "nslimit1": "2",
+                                 "searchsize": "10", "remincross": "false"}
+"""Graphviz's crossing-minimisation effort capped for graphs too large to read."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    text: str
+    forward: str  # forward values
+    backward: str  # gradients and backward arrows
+    pending: str  # a gradient not computed yet
+    node_fill: str
+    node_border: str
+    gate_fill: str
+    const_fill: str
+    edge: str
+    muted: str  # edges that carry no gradient (constants, inputs not differentiated)
+    highlight_fill: str
+    highlight_border: str
+    font: str = "DejaVu Sans"
+
+
+THEMES: Final[Mapping[str, Theme]] = MappingProxyType({
+    # Blue / vermilion from ColorBrewer RdBu: distinguishable with the common colour-vision
+    # deficiencies.
+    "default": Theme("default", "#ffffff", "#1a1a1a", "#0571b0", "#ca0020", "#8c8c8c",
+                     "#ffffff", "#404040", "#eeeeee", "#f2f2f2", "#404040", "#c0c0c0",
+                     "#fff2b2", "#ca0020"),
+    # The lecture-slide habit: green forward values, red gradients.
+    "classic": Theme("classic", "#ffffff", "#1a1a1a", "#1a9850", "#d73027", "#8c8c8c",
+                     "#ffffff", "#404040", "#eeeeee", "#f2f2f2", "#404040", "#c0c0c0",
+                     "#fff2b2", "#d73027"),
+    "dark": Theme("dark", "#1e1e1e", "#e6e6e6", "#67a9cf", "#ef8a62", "#7a7a7a",
+                  "#2b2b2b", "#bdbdbd", "#3a3a3a", "#333333", "#bdbdbd", "#555555",
+                  "#4a3b12", "#ef8a62"),
+})
+
+
+def get_theme(name: str | Theme) -> Theme:
+    if isinstance(name, Theme):
+        return name
+    try:
+        return THEMES[name]
+    except (KeyError, TypeError):
+        raise OptionError(f"unknown theme {name!r} (must be one of {sorted(THEMES)})") from None

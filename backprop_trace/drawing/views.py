@@ -1,0 +1,97 @@
+"""Frame views: what each frame shows (pure data from the steps), and the master view that
+the single layout is made from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..autodiff.result import TraceData
+from ..autodiff.reverse import active_nodes
+from ..autodiff.steps import Step
+from ..errors import OptionError
+from ..printing.captions import forward_caption, gradient_line, group_caption, step_caption
+from .metrics import text_width
+from .style import GRANULARITIES
+
+__all__ = ["FrameView", "frame_views", "master_view", "gradient_nodes"]
+
+
+@dataclass(frozen=True)
+class FrameView:
+    """Frame ``index``: 0 is the forward pass done; then one frame per step (granularity
+    "edge") or per operation whose backward pass is done (granularity "node")."""
+
+    index: int
+    caption: str
+    gradients: Mapping[str, str]
+    """Gradient line of every node that has one (``∂f/∂x = ?`` before it is computed)."""
+    pending: frozenset[str]
+    """Nodes whose gradient is not computed yet."""
+    shown: frozenset[int]
+    """Step indices whose backward arrows are drawn."""
+    current: tuple[int, ...]
+    """The steps just applied (their edges and receiving nodes are highlighted)."""
+    current_nodes: frozenset[str] = frozenset()
+    """The nodes that received those steps' contributions."""
+
+
+def gradient_nodes(data: TraceData) -> list[str]:
+    """Nodes that get a gradient line: everything that carries gradient back to an input."""
+    active = active_nodes(data.tape, data.wrt)
+    return [n for n in data.tape.names if n in active or n == data.output]
+
+
+
+
+def frame_views(data: TraceData, granularity: str = "edge") -> list[FrameView]:
+    """Frame 0, then a frame after each step ("edge") or after each operation's whole backward
+    pass, all its input edges at once ("node": fewer frames for large graphs)."""
+    if granularity not in GRANULARITIES:
+        raise OptionError(f"unknown granularity {granularity!r} (must be one of "
+                         f"{list(GRANULARITIES)})")
+    nodes = gradient_nodes(data)
+    gradients = {n: gradient_line(data, n, None) for n in nodes}
+    pending = set(nodes)
+    views = [FrameView(0, forward_caption(data), dict(gradients), frozenset(pending),
+                       frozenset(), ())]
+    shown: set[int] = set()
+    for group in _groups(data, granularity):
+        for step in group:
+            gradients[step.node] = gradient_line(data, step.node, step)
+            pending.discard(step.node)
+            if not step.is_seed:
+                shown.add(step.index)
+        caption = (step_caption(data, group[0]) if len(group) == 1 else
+                   group_caption(data, group))
+        views.append(FrameView(len(views), caption, dict(gradients), frozenset(pending),
+                               frozenset(shown), tuple(s.index for s in group),
+                               frozenset(s.node for s in group)))
+    return views
+
+
+def _groups(data: TraceData, granularity: str) -> list[list[Step]]:
+    if granularity == "edge":
+        return [[s] for s in data.steps]
+    groups: list[list[Step]] = []
+    for step in data.steps:
+        if groups and not step.is_seed and groups[-1][-1].via == step.via:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return groups
+
+
+def master_view(views: list[FrameView]) -> FrameView:
+    """Everything at its widest (measured in the font the frames are drawn in): final
+    gradients, every backward arrow, the longest caption."""
+    lines: dict[str, dict[str, None]] = {n: {} for n in views[-1].gradients}
+    previous: Mapping[str, str] = {}
+    for v in views:  # each node's distinct lines, in order (a view repeats most of them)
+        for n, line in v.gradients.items():
+            if previous.get(n) != line:
+                lines[n][line] = None
+        previous = v.gradients
+    widest = {n: max(candidates, key=text_width) for n, candidates in lines.items()}
+    longest = max(dict.fromkeys(v.caption for v in views), key=text_width)
+    return FrameView(-1, longest, widest, frozenset(), views[-1].shown, ())

@@ -1,0 +1,95 @@
+"""How names and numbers read, in every stage's messages and pictures: textbook unicode
+(u₁, x₁₂, π, −4, 0.1966) and LaTeX names."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Final
+
+import numpy as np
+
+__all__ = ["pretty_name", "latex_name", "fmt_number", "superscript"]
+
+_SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP: Final = str.maketrans("0123456789-+()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾")
+_NAME_RE: Final = re.compile(r"^(?![\d.])(.*?[^\d_])_?(\d+)$")
+"""A name with an index (``x1``, ``x_12``, ``w0``); a number such as ``0.5`` never matches."""
+_GREEK_WORDS: Final = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ",
+    "lambda_": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "pi": "π",
+}
+_SHOWN_ELEMENTS: Final = 6
+
+
+def pretty_name(name: str) -> str:
+    """``u1`` → ``u₁``, ``x_12`` → ``x₁₂``, ``pi`` → ``π``; a constant node ``1#2`` → ``1``;
+    a number reads as typed.
+
+    >>> pretty_name("x_12"), pretty_name("0.5"), pretty_name("1e-3#2"), pretty_name("pi")
+    ('x₁₂', '0.5', '1e-3', 'π')
+    """
+    name = name.split("#", 1)[0]
+    if name in _GREEK_WORDS:
+        return _GREEK_WORDS[name]
+    m = _NAME_RE.match(name)
+    if m is None:
+        return name
+    return m.group(1) + m.group(2).translate(_SUB)
+
+
+def latex_name(name: str) -> str:
+    """``u1`` → ``u_{1}``, ``theta`` → ``\\theta``, ``x`` → ``x``; longer names in ``\\mathrm``;
+    a number as typed.
+
+    >>> latex_name("u1"), latex_name("0.5"), latex_name("w_12")
+    ('u_{1}', '0.5', 'w_{12}')
+    """
+    name = name.split("#", 1)[0]
+    if name[:1].isdigit() or name[:1] == ".":
+        return name  # a number, as typed
+    m = _NAME_RE.match(name)
+    stem, sub = (m.group(1), m.group(2)) if m else (name, "")
+    if stem in _GREEK_WORDS or stem == "lambda":
+        stem = "\\" + stem.rstrip("_")
+    elif len(stem) > 1 and not all(ord(c) > 127 for c in stem):
+        stem = f"\\mathrm{{{stem}}}"
+    return f"{stem}_{{{sub}}}" if sub else stem
+
+
+def superscript(text: str) -> str | None:
+    """``2`` → ``²``, ``-1`` → ``⁻¹``; None when ``text`` has no superscript form."""
+    if not re.fullmatch(r"[-+]?\d+", text):
+        return None
+    return text.translate(_SUP)
+
+
+def fmt_number(value: Any, *, unicode: bool = True) -> str:
+    """At most 4 significant digits, integers without ``.0``, never ``-0``; arrays as lists.
+
+    >>> fmt_number(-4.0), fmt_number(-0.19661193), fmt_number(1e-7), fmt_number(-0.0)
+    ('−4', '−0.1966', '1e−7', '0')
+    """
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        flat = value.ravel()
+        shown = [fmt_number(v, unicode=unicode) for v in flat[:_SHOWN_ELEMENTS]]
+        if flat.size > _SHOWN_ELEMENTS:
+            shown[-1:] = ["…", fmt_number(flat[-1], unicode=unicode)]
+        return "[" + ", ".join(shown) + "]"
+    v = float(value)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        text = "∞" if unicode else "inf"
+        return text if v > 0 else ("−" if unicode else "-") + text
+    rounded = float(f"{v:.4g}")
+    if rounded == 0:
+        text = "0"
+    elif rounded == int(rounded) and abs(rounded) < 1e15:
+        text = str(int(rounded))
+    else:
+        text = f"{v:.4g}"
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−") if unicode else text

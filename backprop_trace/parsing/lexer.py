@@ -1,0 +1,170 @@
+"""Text → tokens: ASCII math plus the unicode math of textbooks (3x² − 4x, x₁, eˣ, √x, ·, ×)."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from typing import Final, NamedTuple
+
+from ..errors import ParseError
+from ..limits import Limits
+from ..ops import CONSTANT_SPELLINGS
+
+__all__ = ["Token", "tokenize", "SUPERSCRIPTS"]
+
+
+class Token(NamedTuple):
+    """``kind`` is num, name, op, sqrt, sup, nl or end; ``text`` is normalised ASCII."""
+
+    kind: str
+    text: str
+    offset: int
+
+
+SUPERSCRIPTS: Final = dict(zip(
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿⁱˣʸᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷᶻ",
+    "0123456789+-()nixyabcdefghjklmoprstuvwz",
+))
+_SUBSCRIPT_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+# Greek letters are names too (θ, σ, λ …), except those that look exactly like Latin ones.
+_GREEK: Final = "αβγδεζηθικλμνξπρςστυφχψωΓΔΘΛΞΠΣΦΨΩ"
+_OPERATORS: Final = {
+    "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "·": "*", "⋅": "*", "×": "*", "∗": "*",
+    "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(", ")": ")", "{": "(", "}": ")",
+    "=": "=", ",": ",", ";": ";",
+}
+_CLOSING: Final = {"(": ")", "{": "}"}
+_TOKEN_RE: Final = re.compile(
+    rf"(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    rf"|(?P<name>[A-Za-z_{_GREEK}][A-Za-z0-9_{_GREEK}₀-₉]*)"
+    rf"|(?P<pow>\*\*)"
+    rf"|(?P<space>[ \t\r\f\v\u00a0\u2009\u202f]+)"
+    rf"|(?P<comment>\#[^\n]*)"
+    rf"|(?P<sup>[{''.join(SUPERSCRIPTS)}]+)"
+)
+_LOOKALIKES: Final = dict(zip("аеорсухіјѕАВЕКМНОРСТХοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+                              "aeopcyxijsABEKMHOPCTXoABEZHIKMNOPTYX"))
+_HINTS: Final = {
+    ".": "'.' is only allowed inside a number (attribute access such as x.real is not math)",
+    "'": "strings are not allowed", '"': "strings are not allowed",
+    "[": "square brackets are not allowed: use ( ) for grouping",
+    "]": "square brackets are not allowed: use ( ) for grouping",
+    ":": "':' is not allowed (there are no lambdas, slices or dictionaries here)",
+    "@": "'@' is not an operator here: use * or · to multiply",
+    "!": "factorials are not supported",
+}
+_NAME_MAX: Final = 100
+_RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
+
+
+def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = None) -> list[Token]:
+    """Split ``text`` into tokens; ``base`` and ``source`` place a sub-text (a superscript) in
+    the full input so errors point at the right column."""
+    source = text if source is None else source
+    text = _fold_letters(text, base, source)
+    tokens: list[Token] = []
+    opened: list[tuple[str, int]] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _TOKEN_RE.match(text, pos)
+        if m is not None:
+            kind, piece = m.lastgroup, m.group()
+            at = base + pos
+            if kind == "num":
+                if piece == "0" and _RADIX_RE.match(text, m.end()):
+                    raise ParseError("hexadecimal, octal and binary literals (0x…) are not "
+                                     "supported: write the number in decimal", source, at)
+                tokens.append(Token("num", _check_number(piece, at, limits, source), at))
+            elif kind == "name":
+                tokens.append(Token("name", _check_name(piece, at, source), at))
+            elif kind == "pow":
+                tokens.append(Token("op", "^", at))
+            elif kind == "sup":
+                tokens.append(Token("sup", "".join(SUPERSCRIPTS[c] for c in piece), at))
+            pos = m.end()
+            continue
+        char, at = text[pos], base + pos
+        if char == "\n":
+            if not opened:  # inside brackets a line break is just white space
+                tokens.append(Token("nl", "\n", at))
+        elif char == "√":
+            tokens.append(Token("sqrt", "√", at))
+        elif char in _OPERATORS:
+            if char in "({":
+                opened.append((char, at))
+            elif char in ")}":
+                if not opened:
+                    raise ParseError(f"'{char}' has no matching opening bracket", source, at)
+                opener, opener_at = opened.pop()
+                if _CLOSING[opener] != char:
+                    raise ParseError(f"'{char}' closes the '{opener}' opened at column "
+                                     f"{_column(source, opener_at)}", source, at)
+            tokens.append(Token("op", _OPERATORS[char], at))
+        else:
+            raise ParseError(_describe_bad_char(char), source, at)
+        pos += 1
+    if opened:
+        opener, opener_at = opened[-1]
+        raise ParseError(f"'{opener}' is never closed: add '{_CLOSING[opener]}'", source, opener_at)
+    tokens.append(Token("end", "", base + end))
+    return tokens
+
+
+def _fold_letters(text: str, base: int, source: str) -> str:
+    """Letters pasted from PDFs (𝑥, ｘ) become the letter they stand for; look-alikes from
+    other alphabets are refused, since they would silently be different variables."""
+    if text.isascii():
+        return text
+    chars = list(text)
+    for i, c in enumerate(chars):
+        if c.isascii() or c in _GREEK or c in SUPERSCRIPTS:
+            continue
+        if not unicodedata.category(c).startswith("L"):
+            continue
+        folded = unicodedata.normalize("NFKC", c)
+        if len(folded) == 1 and (folded.isascii() and folded.isalpha() or folded in _GREEK):
+            chars[i] = folded
+        else:
+            raise ParseError(_describe_bad_char(c), source, base + i)
+    return "".join(chars)
+
+
+def _describe_bad_char(char: str) -> str:
+    if char in _HINTS:
+        return _HINTS[char]
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    if char in _LOOKALIKES:
+        return (f"'{char}' ({name}) only looks like the Latin letter '{_LOOKALIKES[char]}': "
+                f"retype it as '{_LOOKALIKES[char]}'")
+    if unicodedata.category(char).startswith("L"):
+        return f"letter '{char}' ({name}) is not allowed in names: use Latin or Greek letters"
+    shown = char if char.isprintable() else repr(char)[1:-1]
+    return (f"character '{shown}' ({name}) is not allowed: use numbers, names, "
+            f"+ − × ÷ ^, parentheses and function calls")
+
+
+def _check_number(piece: str, at: int, limits: Limits, source: str) -> str:
+    if len(piece) > limits.max_number_digits:
+        raise ParseError(f"number with {len(piece)} characters is longer than the limit of "
+                         f"{limits.max_number_digits} (raise limits.max_number_digits)", source, at)
+    if float(piece) == float("inf"):
+        raise ParseError(f"number {piece[:20]} is too large for a float", source, at)
+    return piece
+
+
+def _check_name(piece: str, at: int, source: str) -> str:
+    name = piece.translate(_SUBSCRIPT_DIGITS)
+    if name.startswith("_"):
+        raise ParseError(f"names may not start with '_' ({name[:20]!r})", source, at)
+    if keyword.iskeyword(name):
+        raise ParseError(f"'{name}' is a Python keyword; only arithmetic, names and function "
+                         f"calls are allowed", source, at)
+    if len(name) > _NAME_MAX:
+        raise ParseError(f"name is longer than {_NAME_MAX} characters", source, at)
+    return CONSTANT_SPELLINGS.get(name, name)
+
+
+def _column(source: str, offset: int) -> int:
+    return offset - source.rfind("\n", 0, offset)

@@ -1,0 +1,71 @@
+"""The trace as JSON for other tools: nodes, edges, values and steps (symbolic parts as sympy
+strings, numbers as numbers or nested lists)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..autodiff.result import TraceData
+from ..graph import NodeKind
+from ..graph.labels import node_text
+from ..names import pretty_name
+from .captions import step_caption
+from .formulas import chain_rule
+
+__all__ = ["trace_json"]
+
+
+def _number(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return value.tolist()
+    return float(value)
+
+
+def trace_json(data: TraceData) -> str:
+    tape, view = data.tape, data.view
+    nodes = []
+    for i, node in enumerate(tape.names):
+        kind = tape.kinds[i]
+        entry: dict[str, Any] = {"id": node, "kind": kind.value, "label": pretty_name(node)}
+        if kind is NodeKind.OPERATION:
+            entry.update(op=tape.ops[i], abstract=tape.abstract[i],
+                         args=list(tape.arg_names(node)), expression=node_text(tape, node))
+        if kind is NodeKind.CONST:
+            entry["text"] = tape.texts[i]
+        if data.values and kind is not NodeKind.CONST:
+            entry["value"] = _number(data.values[node])
+        nodes.append(entry)
+    steps = []
+    for s in data.steps:
+        steps.append({
+            "index": s.index, "node": s.node, "via": s.via, "position": s.position,
+            "term": s.term, "terms": s.terms, "local": _number(s.local),
+            "upstream": _number(s.upstream), "contribution": _number(s.contribution),
+            "total": _number(s.total), "local_expr": sp.sstr(view.local_expr(s)),
+            "upstream_expr": sp.sstr(view.upstream_expr(s)),
+            "total_expr": sp.sstr(view.total_expr(s)),
+            "caption": step_caption(data, s),
+        })
+    rules = {x: chain_rule(data, x) for x in data.wrt}
+    document = {
+        "source": data.source, "output": data.output, "inputs": list(data.inputs),
+        "wrt": list(data.wrt),
+        "value": _number(data.value),
+        "nodes": nodes,
+        "edges": [{"source": tape.names[a], "target": node, "position": k}
+                  for node, node_args in zip(tape.names, tape.args)
+                  for k, a in enumerate(node_args)],
+        "steps": steps,
+        "grad": {x: _number(g) for x, g in data.grad.items()},
+        "grad_expr": ({x: sp.sstr(e) for x, e in data.grad_expr.items()} if data.expandable
+                      else None),
+        "adjoint_expr": {x: sp.sstr(view.adjoint_expr(x)) for x in data.wrt},
+        "chain_rule": {x: {"text": str(rule), "latex": rule.latex} for x, rule in rules.items()},
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"

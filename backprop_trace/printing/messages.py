@@ -1,0 +1,76 @@
+"""The catalogue of text shown to people — captions, narrative, listing, player and notebook
+labels, command-line summaries — as templates per language. Formulas and numbers are filled
+in by the printers; only the words live here, so a language is one more table.
+
+>>> message("caption.seed", step=1, steps=5, seed="∂f/∂f")
+'step 1/5: seed ∂f/∂f = 1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+__all__ = ["message", "LANGUAGES", "CATALOGUE"]
+
+_ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
+    # frame captions
+    "caption.seed": "step {step}/{steps}: seed {seed} = 1",
+    "caption.step": "step {step}/{steps}: {target} += {upstream} · {local}",
+    "caption.numbers": " = ({upstream})·({local}) = {contribution}   → {target} = {total}",
+    "caption.symbolic": "   → {target} = {total}",
+    "caption.term": "   (contribution {term} of {terms})",
+    "caption.group": "steps {first}–{last}/{steps}: back through {via} = {expression}, "
+                     "{upstream} = {value}:  {received}",
+    "caption.forward": "forward pass: {output} = {value}; backward pass next ({steps} steps)",
+    "caption.graph": "graph of {output}; backward pass next ({steps} steps)",
+    "title": "backprop_trace: {source}",
+    # narrative (Markdown + LaTeX)
+    "narrative.title": "# Backpropagation through ${output}$",
+    "narrative.forward": "## Forward pass",
+    "narrative.table": "| node | expression | value |",
+    "narrative.input": "input",
+    "narrative.backward": "## Backward pass",
+    "narrative.rule": "Each step adds one term of the chain rule {rule}.",
+    "narrative.step": "**Step {step} of {steps}**",
+    "narrative.term": " (contribution {term} of {terms})",
+    "narrative.gradient": "## Gradient",
+    "narrative.chain_rule": "## Chain rule",
+    # the backward pass as code
+    "listing.meaning": "# x{bar} means ∂{output}/∂x",
+    "listing.forward": "# forward",
+    "listing.backward": "# backward",
+    "listing.gradient": "# gradient",
+    "listing.step": "  # step {step}",
+    "listing.term": ", contribution {term} of {terms}",
+    # the HTML player
+    "player.first": "« first",
+    "player.first_hint": "first frame (Home)",
+    "player.prev": "◀ prev",
+    "player.prev_hint": "previous step (←)",
+    "player.play": "▶ play",
+    "player.pause": "❚❚ pause",
+    "player.play_hint": "play / pause (space)",
+    "player.next": "next ▶",
+    "player.next_hint": "next step (→)",
+    "player.last": "last »",
+    "player.last_hint": "last frame (End)",
+    "player.frame": "frame",
+    "player.counter": "frame {k} / {last}",
+    # command-line summaries
+    "cli.wrote": "wrote {frames} frames ({formats}) and {others} to {out}/ ({size})",
+    "cli.open": "step through them: open {index}",
+    "cli.no_picture": "(no picture: {reason})",
+})
+
+CATALOGUE: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType({"en": _ENGLISH})
+LANGUAGES: Final = tuple(CATALOGUE)
+
+
+def message(key: str, lang: str = "en", /, **fields: object) -> str:
+    """The catalogue's text for ``key`` in ``lang`` (English where a language lacks it)."""
+    if lang not in CATALOGUE:
+        raise ValueError(f"unknown language {lang!r} (must be one of {list(LANGUAGES)})")
+    template = CATALOGUE[lang].get(key, _ENGLISH[key])
+    return template.format(**fields) if fields else template

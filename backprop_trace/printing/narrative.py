@@ -1,0 +1,84 @@
+"""The trace as a narrative for lecture notes: forward values, every step's equation in LaTeX,
+the gradient and the textbook chain rule (Markdown with ``$$…$$``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..autodiff.result import TraceData
+from ..names import fmt_number, latex_name
+from .formulas import chain_rule, partial_latex, to_latex
+from .messages import message
+
+__all__ = ["narrative"]
+
+
+def _num(value: Any) -> str:
+    text = fmt_number(value, unicode=False)
+    if text.startswith("["):
+        return "\\left" + text.replace("[", "[").replace("]", "\\right]")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return text
+
+
+def _paren(value: Any) -> str:
+    text = _num(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def narrative(data: TraceData, lang: str = "en") -> str:
+    tape, y, view = data.tape, data.output, data.view
+    lines = [message("narrative.title", lang, output=latex_name(y)), "", "```",
+             data.source.strip(), "```", ""]
+    lines += [message("narrative.forward", lang), "", message("narrative.table", lang),
+              "|---|---|---|"]
+    for node in tape.variables:
+        expr = (f"${to_latex(data.local_expr(node))}$" if tape.is_operation(node)
+                else message("narrative.input", lang))
+        value = f"${_num(data.values[node])}$" if data.values else "—"
+        lines.append(f"| ${latex_name(node)}$ | {expr} | {value} |")
+    rule = (f"$\\frac{{\\partial {latex_name(y)}}}{{\\partial u_i}} \\mathrel{{+}}= "
+            f"\\frac{{\\partial {latex_name(y)}}}{{\\partial u_j}} \\cdot "
+            f"\\frac{{\\partial u_j}}{{\\partial u_i}}$")
+    lines += ["", message("narrative.backward", lang), "",
+              message("narrative.rule", lang, rule=rule), ""]
+    n = len(data.steps)
+    for step in data.steps:
+        lines.append(message("narrative.step", lang, step=step.index + 1, steps=n)
+                     + (message("narrative.term", lang, term=step.term, terms=step.terms)
+                        if step.terms > 1 else ""))
+        lines.append("")
+        if step.is_seed:
+            lines += [f"$$ {partial_latex(y, y)} = 1 $$", ""]
+            continue
+        assert step.via is not None
+        target = partial_latex(y, step.node)
+        parts = [f"{target} \\mathrel{{+}}= {partial_latex(y, step.via)} \\cdot "
+                 f"{partial_latex(step.via, step.node)}",
+                 f"{to_latex(view.upstream_expr(step))} \\cdot "
+                 f"{_wrap(to_latex(view.local_expr(step)))}"]
+        if step.contribution is not None:
+            parts.append(f"{_paren(step.upstream)} \\cdot {_paren(step.local)}")
+            parts.append(_num(step.contribution))
+            result = _num(step.total)
+        else:
+            result = to_latex(view.total_expr(step))
+        lines += [f"$$ {' = '.join(parts)} \\quad\\Rightarrow\\quad {target} = {result} $$", ""]
+    lines += [message("narrative.gradient", lang), ""]
+    for x in data.wrt:
+        forms = [to_latex(view.adjoint_expr(x))]
+        if data.expandable and to_latex(data.grad_expr[x]) != forms[0]:
+            forms.append(to_latex(data.grad_expr[x]))
+        if x in data.grad:
+            forms.append(_num(data.grad[x]))
+        lines.append(f"$$ {partial_latex(y, x)} = {' = '.join(forms)} $$")
+    lines += ["", message("narrative.chain_rule", lang), ""]
+    lines += [f"$$ {chain_rule(data, x).latex} $$" for x in data.wrt]
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str) -> str:
+    return f"\\left({text}\\right)" if any(op in text for op in ("+", "-")) else text
+

@@ -1,0 +1,258 @@
+"""``trace()``: the pipeline end to end, and ``Trace``, the façade users hold. Every stage
+hands the next plain data; ``Trace`` only calls them (parse → build → forward → backward →
+``TraceData``, which printing and drawing read)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import sympy as sp
+
+from .autodiff import TraceData, backward, forward
+from .autodiff.calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
+from .autodiff.check import CheckReport, check_trace
+from .autodiff.steps import Step
+from .collector import collector_paused
+from .drawing.raster import convert_svg
+from .drawing.render import Renderer, check_formats, render, resolve_granularity
+from .drawing.style import Theme, get_theme
+from .errors import GraphError
+from .graph import Tape, build_tape
+from .graph.view import to_networkx
+from .limits import DEFAULT_LIMITS, Limits
+from .notebook import Frame, player_html, slider_widget
+from .parsing import parse
+from .printing.formulas import Formula, chain_rule
+
+__all__ = ["trace", "Trace"]
+
+
+def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None = None,
+          wrt: str | Iterable[str] | None = None, output: str | None = None,
+          limits: Limits = DEFAULT_LIMITS) -> Trace:
+    """Trace the chain rule through an expression or equation system.
+
+    ``source`` is one text (equations separated by ``;`` or new lines) or several; ``at``
+    gives input values (numbers or arrays); ``wrt`` restricts the inputs differentiated;
+    ``output`` picks the output equation when several could be.
+
+    >>> t = trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4})
+    >>> t.grad
+    {'x': -4.0, 'y': -4.0, 'z': 3.0}
+    >>> t.chain_rule("x")
+    '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
+    """
+    with collector_paused():
+        sources = [source] if isinstance(source, str) else list(source)
+        system = parse([*sources, *more], limits)
+        tape = build_tape(system, output=output, inputs=at or (), limits=limits)
+        wrt_names = _check_wrt(tape, wrt)
+        values = forward(tape, at) if at is not None else None
+        columns, adjoint = backward(tape, values, wrt_names)
+        return Trace(TraceData(tape, wrt_names, values, adjoint, columns, system.text, limits))
+
+
+def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
+    inputs = tape.input_names
+    if wrt is None:
+        return inputs
+    names = [wrt] if isinstance(wrt, str) else list(wrt)
+    for name in names:
+        if name not in inputs:
+            raise GraphError(f"cannot differentiate with respect to {name!r}: it is not an "
+                             f"input (inputs: {', '.join(inputs) or 'none'})")
+    return tuple(dict.fromkeys(names))
+
+
+class Trace:
+    """The result of ``trace``: graph, values, gradient and the recorded chain-rule steps."""
+
+    def __init__(self, data: TraceData) -> None:
+        self.data = data
+        self._renderers: dict[tuple[str, str, str], Renderer] = {}
+
+    # -- the DESIGN.md contract --------------------------------------------------------------
+
+    @property
+    def tape(self) -> Tape:
+        return self.data.tape
+
+    @property
+    def source(self) -> str:
+        return self.data.source
+
+    @property
+    def wrt(self) -> tuple[str, ...]:
+        return self.data.wrt
+
+    @property
+    def limits(self) -> Limits:
+        return self.data.limits
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The chain-rule steps, seed first, in drawing order (made on first use)."""
+        return self.data.steps
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The computational graph as a frozen networkx.MultiDiGraph (made on first use)."""
+        with collector_paused():
+            return to_networkx(self.data.tape)
+
+    @property
+    def output(self) -> str:
+        return self.data.output
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.data.inputs
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Forward values of inputs and operations by name (empty without ``at``); a copy."""
+        return dict(self.data.values)
+
+    @property
+    def value(self) -> Any:
+        """The output's forward value, or None without ``at``."""
+        return self.data.value
+
+    @property
+    def grad(self) -> dict[str, Any]:
+        """∂output/∂input for each input in ``wrt`` (0 where the output does not depend on
+        it); empty without ``at``. With arrays, the gradient of the sum of the output. A copy:
+        editing it changes nothing else."""
+        return dict(self.data.grad)
+
+    @property
+    def grad_expr(self) -> dict[str, sp.Expr]:
+        """∂output/∂input as sympy expressions in the inputs."""
+        return dict(self.data.grad_expr)
+
+    @property
+    def expandable(self) -> bool:
+        """Whether whole expressions in the inputs stay readable (and cheap) for this graph:
+        the outputs written by ``render`` and the CLI expand ``grad_expr`` only then."""
+        return self.data.expandable
+
+    def adjoint_expr(self, var: str) -> sp.Expr:
+        """∂y/∂var as the sum of its chain-rule terms, in the node symbols
+        (``∂f/∂u₁·1``): always compact, whatever the size of the graph."""
+        self.data.require_variable(var)
+        return self.data.view.adjoint_expr(var)
+
+    @cached_property
+    def expr(self) -> sp.Expr:
+        """The output as one sympy expression in the inputs."""
+        return self.data.view.expr(self.output)
+
+    def node_expr(self, node: str) -> sp.Expr:
+        """Any node's value as a sympy expression in the inputs."""
+        self.data.require_variable(node)
+        return self.data.view.expr(node)
+
+    def local_expr(self, node: str) -> sp.Expr:
+        """An operation node in its arguments' symbols (``x + y`` for u₁ = x + y)."""
+        return self.data.local_expr(node)
+
+    def chain_rule(self, var: str) -> Formula:
+        """∂y/∂var = Σⱼ ∂y/∂uⱼ·∂uⱼ/∂var over the nodes uⱼ that use ``var`` directly.
+
+        >>> trace("u = f(x, y); x = x(a); y = y(a)").chain_rule("a")
+        '∂u/∂a = ∂u/∂x·∂x/∂a + ∂u/∂y·∂y/∂a'
+        """
+        return chain_rule(self.data, var)
+
+    def check(self) -> CheckReport:
+        """Compare the gradient with central differences and with sympy.diff of the whole
+        expression (needs values)."""
+        return check_trace(self.data)
+
+    # -- pictures (rendering) --------------------------------------------------------------------
+
+    def renderer(self, theme: str | Theme = "default", rankdir: str = "LR",
+                 granularity: str = "auto") -> Renderer:
+        """The renderer for a theme, direction and granularity; its one layout is made on
+        first use."""
+        theme = get_theme(theme)
+        # "auto" shares the renderer (and its layout) of what it resolves to
+        key = (theme.name, rankdir, resolve_granularity(self.data, granularity))
+        if key not in self._renderers:
+            self._renderers[key] = Renderer(self.data, theme, rankdir, granularity)
+        return self._renderers[key]
+
+    def frames(self, fmt: str = "svg", *, theme: str | Theme = "default",
+               rankdir: str = "LR", granularity: str = "auto") -> list[Any]:
+        """Frame 0 (forward pass done) and one frame after each step: SVG strings, or PNG/PDF
+        bytes. Every frame has the same layout and viewBox. ``granularity="node"`` makes one
+        frame per operation instead of per edge ("auto": per node above 300 nodes)."""
+        (fmt,) = check_formats(fmt)
+        r = self.renderer(theme, rankdir, granularity)
+        svgs = list(r.all_svgs())
+        return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
+
+    def to_dot(self, step: int | None = None, *, theme: str | Theme = "default",
+               rankdir: str = "LR") -> str:
+        """DOT source of frame ``step`` (0 = forward pass; None = the master the layout is
+        made from). Frames reuse the master's layout, so render them with ``frames()``."""
+        return self.renderer(theme, rankdir).dot(step)
+
+    def render(self, out_dir: str | Path, formats: Iterable[str] | str = ("svg",), *,
+               theme: str | Theme = "default", rankdir: str = "LR", granularity: str = "auto",
+               progress: bool | None = None) -> list[Path]:
+        """Write the frames and the other outputs into ``out_dir``; return their paths."""
+        formats = check_formats(formats)
+        return render(self.data, self.renderer(theme, rankdir, granularity), out_dir, formats,
+                      progress=progress)
+
+    # -- notebooks ------------------------------------------------------------------------------
+
+    def frame(self, k: int, *, theme: str | Theme = "default", rankdir: str = "LR") -> Frame:
+        """Frame ``k`` (0 = forward pass done, k = after step k) as an object that displays
+        itself in Jupyter (SVG)."""
+        r = self.renderer(theme, rankdir, "edge")
+        k = r.check_frame(k)
+        return Frame(k, r.views[k].caption, r.svg(k))
+
+    def step(self, k: int, **options: Any) -> Frame:
+        """The picture after step ``k`` (1-based, as in the captions); ``step(0)`` is the
+        forward pass."""
+        return self.frame(k, **options)
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the HTML player, showing the final gradients, with its step controls."""
+        return player_html(self.data, self.renderer)
+
+    def widget(self, **options: Any) -> Any:
+        """An ipywidgets slider over the frames (needs ipywidgets and a live kernel)."""
+        return slider_widget(self.frames(**options))
+
+    # -- the rest of the calculus chapter ----------------------------------------------------
+
+    def limit_table(self, wrt: str | None = None,
+                    steps: Sequence[float] = DEFAULT_STEPS) -> tuple[LimitRow, ...]:
+        """(f(x+h) − f(x))/h for h = 0.1, 0.01, …, next to the exact derivative."""
+        return limit_table(self.data, wrt, steps)
+
+    def tangent(self, wrt: str | None = None) -> Tangent:
+        """The tangent line at the traced point (slope = the gradient)."""
+        return tangent(self.data, wrt)
+
+    def plot_tangent(self, out_dir: str | Path, wrt: str | None = None,
+                     **options: Any) -> list[Path]:
+        """Plot the output and its tangent line (needs matplotlib)."""
+        from .drawing.plotting import plot_tangent
+
+        return plot_tangent(self.data, out_dir, wrt, **options)
+
+    def __repr__(self) -> str:
+        value = self.value
+        shown = f"value={value!r}, " if value is not None else ""
+        return (f"<Trace {self.output} of ({', '.join(self.inputs)}): {shown}"
+                f"{len(self.tape)} nodes, {len(self.data.columns)} steps>")
+
