@@ -3,7 +3,8 @@
     python benchmarks/run_all.py
 
 (engine vs micrograd and peak memory, start-up, frames vs one Graphviz layout, a 1,000-node
-trace written out). Needs micrograd for the first: pip install micrograd.
+trace written out, hostile inputs' time to an answer). Needs micrograd for the first:
+pip install micrograd.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 for name, title in [("bench_engine", "Engine at scale (10,000-node MLP) vs micrograd"),
                     ("bench_startup", "Start-up"),
                     ("bench_frames", "Frames vs one plain dot -Tsvg"),
-                    ("bench_big", "A 1,000-node trace, all outputs")]:
+                    ("bench_big", "A 1,000-node trace, all outputs"),
+                    ("bench_bounds", "Hostile and extreme inputs: time to an answer")]:
     print(f"== {title}", flush=True)
     subprocess.run([sys.executable, str(HERE / f"{name}.py")], check=False,
                    stderr=subprocess.DEVNULL if name == "bench_big" else None)

@@ -48,7 +48,7 @@ def test_partials_by_op_equal_edge_by_edge(expr, x, y):
         scale = 1e-13 * max(1.0, float(np.max(np.abs(plain_values), initial=0)))
         np.testing.assert_allclose(np.array(fast_column[1:], dtype=float), plain_values,
                                    rtol=1e-13, atol=scale)
-        assert all(type(v) is float for v in fast_column)  # Python floats, as t.grad holds
+    assert all(type(s.total) is float for s in fast.make_steps())  # as t.grad holds
     for i in tape.inputs:
         assert fast_adjoint[i] == pytest.approx(float(np.ravel(plain_adjoint[i])[0]),
                                                 rel=1e-13, abs=1e-13)
@@ -90,3 +90,21 @@ def test_domain_errors_name_the_step():
         bt.trace("f = sqrt(x) * y", at={"x": 0.0, "y": 1.0})
     with pytest.raises(bt.DomainError, match="too large to compute"):
         bt.trace("f = sin(1e300*sin(1e300*x))", at={"x": 0.0})
+
+
+@settings(max_examples=120)
+@given(well_formed(), st.floats(-2, 2), st.floats(-2, 2))
+def test_forward_by_level_equals_node_by_node(expr, x, y):
+    from backprop_trace.autodiff.forward import forward_by_node, input_values
+
+    tape = tape_of(f"f = ({expr[0]}) * x + sin(y) * ({expr[0]})", {"x", "y"})
+    given_values = input_values(tape, {"x": x, "y": y})
+    try:
+        by_node = forward_by_node(tape, given_values)
+    except bt.DomainError as exc:
+        with pytest.raises(bt.DomainError) as fast_error:
+            forward(tape, {"x": x, "y": y})
+        assert str(fast_error.value) == str(exc)  # the fast path's fault is worded the same
+        return
+    np.testing.assert_allclose(np.asarray(forward(tape, {"x": x, "y": y}), dtype=float),
+                               np.array(by_node, dtype=float), rtol=1e-14, atol=0)

@@ -23,10 +23,8 @@ CORPUS = json.loads((Path(__file__).parent / "hostile_inputs.json").read_text())
 @pytest.mark.parametrize("case", CORPUS, ids=[c["why"] for c in CORPUS])
 def test_hostile_corpus_is_refused_clearly_and_runs_nothing(case, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    start = time.perf_counter()
-    with pytest.raises(bt.TraceError) as info:
+    with pytest.raises(bt.TraceError) as info:  # how fast: benchmarks/bench_bounds.py
         bt.trace(case["text"].replace("MARKER", str(tmp_path / "pwned")))
-    assert time.perf_counter() - start < 2.0
     message = str(info.value)
     assert message and "Traceback" not in message and len(message.splitlines()[0]) < 300
     assert not (tmp_path / "pwned").exists()
@@ -51,11 +49,9 @@ def test_names_that_would_break_generated_outputs(tmp_path):
     json.loads((tmp_path / "trace.json").read_text())
 
 
-def test_wide_fan_out_is_fast():
-    start = time.perf_counter()
+def test_wide_fan_out():  # how fast: benchmarks/bench_bounds.py
     t = bt.trace("y = " + "*".join(["x"] * 2000), at={"x": 1.0})
     assert t.grad["x"] == 2000.0
-    assert time.perf_counter() - start < 5.0
 
 
 # -- fuzzing --------------------------------------------------------------------------------
@@ -65,13 +61,11 @@ ALPHABET = st.sampled_from(list("xyzab123.+-*/^()=;,\n eπσ√²⁻ˣ₁·×−
 
 
 def _trace_or_error(text):
-    start = time.perf_counter()
     try:
         result = bt.trace(text)
         _ = result.grad_expr, [str(s.total_expr) for s in result.steps]
     except bt.TraceError:
         pass
-    assert time.perf_counter() - start < 2.0
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,7 @@ import sympy as sp
 from ..errors import GraphError
 from ..graph import NodeKind, Tape
 from ..limits import Limits
-from .forward import forward
+from .forward import Values, forward
 from .steps import Step, StepColumns
 from .symbolic import SymbolicView
 
@@ -30,7 +30,7 @@ EXPANSION_LIMIT: Final = 60
 class TraceData:
     tape: Tape
     wrt: tuple[str, ...]
-    node_values: Sequence[Any] | None
+    node_values: Values | None
     """Forward values by node index (None without ``at``)."""
     adjoint: Sequence[Any]
     """∂output/∂node by node index (None where no gradient reaches the node)."""
@@ -61,9 +61,12 @@ class TraceData:
         if self.node_values is None:
             return MappingProxyType({})
         values = self.node_values
+        if isinstance(values, np.ndarray):
+            values = values.tolist()  # Python floats, as _plain gives
+        const = NodeKind.CONST
         return MappingProxyType({name: _plain(values[i]) for i, (name, kind) in
                                  enumerate(zip(self.tape.names, self.tape.kinds))
-                                 if kind is not NodeKind.CONST})
+                                 if kind is not const})
 
     @property
     def value(self) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DomainError
-from ..graph import NodeKind, Tape
+from ..graph import Tape
 from ..names import fmt_number, pretty_name
 from .forward import Values, explain_float_error
 from .numeric import numeric_partials
@@ -37,7 +37,8 @@ def _active(tape: Tape, wrt: Collection[int]) -> list[bool]:
         # Every input counts: only constants, and operations on nothing but constants,
         # are inactive. Without the latter (the usual case) no walk is needed.
         args, nodes, _ = tape.edges
-        is_const = np.array([kind is NodeKind.CONST for kind in tape.kinds])
+        is_const = np.zeros(len(tape), dtype=bool)
+        is_const[list(tape.constant_nodes)] = True
         arity = np.bincount(nodes, minlength=len(tape))
         non_const_args = np.bincount(nodes, weights=~is_const[args], minlength=len(tape))
         if not np.any((non_const_args == 0) & (arity > 0)):
@@ -113,32 +114,35 @@ def _locals_by_op(tape: Tape, values: Values, vias: np.ndarray,
 
 def _accumulate(tape: Tape, values: Values, nodes: list[int], vias: list[int],
                 local: Sequence[Any], scalars: bool) -> tuple[Any, list[Any]]:
-    """The one loop: each step adds upstream · local to the running sum of its node."""
+    """The one loop: each step adds upstream · local to the running sum of its node. The
+    upstream and contribution columns are read off afterwards (every upstream adjoint is
+    complete when used: all users of a node come before it)."""
     output = tape.output
     one = 1.0 if scalars else _ones_like(values[output])
     adjoint: list[Any] = [None] * len(tape)
     adjoint[output] = one
-    upstream_column, contribution_column, total_column = [one], [one], [one]
-    add_upstream, add_contribution = upstream_column.append, contribution_column.append
+    total_column = [one]
     add_total = total_column.append
     for node, via, partial in zip(nodes, vias, local):
-        upstream = adjoint[via]  # complete: every user of ``via`` comes before it
-        contribution = upstream * partial
+        contribution = adjoint[via] * partial
         if not scalars:
             contribution = _sum_to_shape(contribution, np.shape(values[node]))
         previous = adjoint[node]
         # Summed, never assigned: a node used twice gets both contributions.
         adjoint[node] = total = contribution if previous is None else previous + contribution
-        add_upstream(upstream)
-        add_contribution(contribution)
         add_total(total)
-    if scalars and not (np.isfinite(contribution_column).all()
-                        and np.isfinite(total_column).all()):
-        raise FloatingPointError("overflow")  # Python floats overflow quietly: diagnose
-    local_column = [one, *local]
     if scalars:
-        adjoint = [None if a is None else float(a) for a in adjoint]
-    return (local_column, upstream_column, contribution_column, total_column), adjoint
+        final = np.array([np.nan if a is None else a for a in adjoint])
+        upstream = np.concatenate(([1.0], final[vias]))
+        local_array = np.concatenate(([1.0], local))
+        contributions = upstream * local_array  # the products the loop made
+        if not (np.isfinite(contributions).all() and np.isfinite(total_column).all()):
+            raise FloatingPointError("overflow")  # Python floats overflow quietly: diagnose
+        return (local_array, upstream, contributions, total_column), adjoint
+    upstream_column = [one, *(adjoint[via] for via in vias)]
+    contribution_column = [one, *(_sum_to_shape(adjoint[via] * partial, np.shape(values[node]))
+                                  for node, via, partial in zip(nodes, vias, local))]
+    return ([one, *local], upstream_column, contribution_column, total_column), adjoint
 
 
 def _diagnose(tape: Tape, values: Values, nodes: list[int], vias: list[int],

@@ -86,7 +86,8 @@ class Step(NamedTuple):
 
 
 Numbers = tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[Any]]
-"""local, upstream, contribution and total: one column each, seed first."""
+"""local, upstream, contribution and total: one column each, seed first (float64 arrays for
+scalar values, lists otherwise)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +128,8 @@ class StepColumns:
         """Every ``Step``, in one pass over the columns."""
         names = self.names
         term, terms = self.term_numbers
-        numbers = self.numbers or ((None,) * len(self),) * 4
+        numbers = (tuple(c.tolist() if isinstance(c, np.ndarray) else c for c in self.numbers)
+                   if self.numbers else ((None,) * len(self),) * 4)  # floats, not np.float64
         with collector_paused():
             steps = [Step(k, names[node], None if via < 0 else names[via],
                           None if via < 0 else position, a, b, local, upstream, contribution,

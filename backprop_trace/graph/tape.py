@@ -81,6 +81,18 @@ class Tape:
         return self.kinds.count(NodeKind.OPERATION)
 
     @cached_property
+    def operation_nodes(self) -> np.ndarray:
+        """The operations' indices, in forward order."""
+        operation = NodeKind.OPERATION  # a local: enum member lookups cost in long loops
+        return np.array([i for i, kind in enumerate(self.kinds) if kind is operation],
+                        dtype=np.intp)
+
+    @cached_property
+    def constant_nodes(self) -> tuple[int, ...]:
+        const = NodeKind.CONST
+        return tuple(i for i, kind in enumerate(self.kinds) if kind is const)
+
+    @cached_property
     def users(self) -> Mapping[str, tuple[str, ...]]:
         """The operations that use each node directly, in forward order (each once)."""
         found: dict[str, dict[str, None]] = {name: {} for name in self.names}
