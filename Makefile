@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # root installs system packages directly; anyone else through sudo
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-packages browser clean
+.PHONY: demo test setup browser clean
 
 demo: setup
 	$(BIN)/python -m backprop_trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
@@ -18,7 +18,7 @@ test: setup browser
 	$(BIN)/mypy backprop_trace
 	$(BIN)/python -m pytest
 
-setup: $(STAMP) system-packages
+setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -28,22 +28,11 @@ $(STAMP): pyproject.toml
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && \
 	  $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,browser]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[test,browser]'
 	@touch $(STAMP)
 
-# System programs: Graphviz's `dot` lays out the diagrams, librsvg's `rsvg-convert` makes PNG
-# and PDF frames, DejaVu fonts have the math glyphs (∂, ₁, −). Installed where missing.
 APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
-system-packages:
-	@missing=""; \
-	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
-	command -v rsvg-convert >/dev/null 2>&1 || missing="$$missing librsvg2-bin"; \
-	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing$$missing…"; \
-	  $(SUDO) apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; \
-	fi
 
 # Debian's Chromium, driven by Playwright, tests the HTML player.
 browser:

@@ -8,6 +8,7 @@ no traceback), 1 only for a bug.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import sys
@@ -111,8 +112,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                    "matplotlib).",
         "check": "Compare the backprop gradient with central differences and sympy.diff.",
     }
-    parser = _ArgumentParser(prog=prog, description=descriptions[command], epilog=EXAMPLES,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    usage = None if command else (f"%(prog)s [{'|'.join(SUBCOMMANDS)}] EQUATION [EQUATION ...] "
+                                  f"[options]")
+    parser = _ArgumentParser(prog=prog, usage=usage, description=descriptions[command],
+                             epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(parser)
     if command in (None, "tangent"):
         parser.add_argument("-o", "--out", metavar="DIR", default=DEFAULT_OUT,
@@ -164,8 +167,13 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)
-        paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir,
-                         granularity=args.granularity)
+        try:
+            paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir,
+                             granularity=args.granularity)
+        except TraceError:
+            if not args.quiet:  # what was computed is still worth seeing
+                print("\n".join(lines), flush=True)
+            raise
     for w in caught:
         print(f"backprop-trace: warning: {w.message}", file=sys.stderr)
     frames = sum(1 for p in paths if p.name.startswith("step-") and p.suffix == f".{formats[0]}")
@@ -177,8 +185,8 @@ def run_trace(args: argparse.Namespace) -> list[str]:
               message("cli.open", index=out / "index.html")]
     if args.check:
         lines += ["", format_check(t.check())]
-    if args.open:
-        webbrowser.open((out / "index.html").resolve().as_uri())
+    if args.open and not webbrowser.open((out / "index.html").resolve().as_uri()):
+        lines.append(f"no browser could be opened: open {out / 'index.html'} yourself")
     return lines
 
 
@@ -216,7 +224,10 @@ def run_tangent(args: argparse.Namespace) -> list[str]:
 def run_check(args: argparse.Namespace) -> list[str]:
     from .autodiff.check import format_check
 
-    report = _trace(args).check()
+    t = _trace(args)
+    if t.value is None:
+        raise UsageError("check needs values: give the point with --at, e.g. --at x=1,y=2")
+    report = t.check()
     return [format_check(report)]
 
 
@@ -251,9 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # clean up like Ctrl-C: no temp files left
-    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    command, argv = _split_command(argv)
     try:
-        args = build_parser(command).parse_args(argv[1:] if command else argv)
+        args = build_parser(command).parse_args(argv)
         lines = _RUNNERS[command](args)
     except TraceError as exc:
         print(f"backprop-trace: error: {exc}", file=sys.stderr)
@@ -262,5 +273,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("backprop-trace: interrupted", file=sys.stderr)
         return 130
     if not args.quiet:
-        print("\n".join(lines))
+        try:
+            print("\n".join(lines), flush=True)
+        except BrokenPipeError:  # the reader stopped (| head -1): end quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+_VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--output", "-o", "--out", "--format",
+                                   "--theme", "--rankdir", "--granularity", "--steps"})
+
+
+def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The subcommand wherever it stands before the first equation (``-q check …`` too), and
+    the other arguments."""
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-") or arg == "-":
+            if arg in SUBCOMMANDS:
+                return arg, argv[:i] + argv[i + 1:]
+            return None, argv
+    return None, argv

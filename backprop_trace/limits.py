@@ -27,9 +27,13 @@ class Limits:
     """Largest magnitude of a constant exponent (``x^1000`` is fine, ``x^1e9`` is not)."""
     max_number_digits: int = 100
     """Longest numeric literal, in characters."""
+    max_layout_work: float = 2e11
+    """Work the layout engine may do for one picture, in wasmtime fuel units (about 3e9 a
+    second on the development machine; a 300-node graph takes 1.2e9)."""
 
     def __post_init__(self) -> None:
-        for name in ("max_chars", "max_nodes", "max_depth", "max_exponent", "max_number_digits"):
+        for name in ("max_chars", "max_nodes", "max_depth", "max_exponent", "max_number_digits",
+                     "max_layout_work"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"Limits.{name} must be a positive number, got {value!r}")

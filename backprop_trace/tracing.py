@@ -19,6 +19,7 @@ from .autodiff.steps import Step
 from .collector import collector_paused
 from .drawing.raster import convert_svg
 from .drawing.render import Renderer, check_formats, render, resolve_granularity
+from .drawing.source import FrameSource
 from .drawing.style import Theme, get_theme
 from .errors import GraphError
 from .graph import Tape, build_tape
@@ -201,6 +202,15 @@ class Trace:
         """DOT source of frame ``step`` (0 = forward pass; None = the master the layout is
         made from). Frames reuse the master's layout, so render them with ``frames()``."""
         return self.renderer(theme, rankdir).dot(step)
+
+    def to_graphviz(self, step: int = -1, *, theme: str | Theme = "default",
+                    rankdir: str = "LR") -> FrameSource:
+        """Frame ``step`` (default: the last) as a ``graphviz.Source``: its ``.source`` is the
+        frame's DOT; displaying it, ``.pipe()`` and ``.render()`` give the frame as drawn here,
+        with no system Graphviz needed."""
+        r = self.renderer(theme, rankdir, "edge")
+        k = r.check_frame(step)
+        return FrameSource(r.dot(k), r.svg(k), format="svg")
 
     def render(self, out_dir: str | Path, formats: Iterable[str] | str = ("svg",), *,
                theme: str | Theme = "default", rankdir: str = "LR", granularity: str = "auto",

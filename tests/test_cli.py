@@ -112,11 +112,22 @@ def test_unwritable_output_directory(tmp_path):
     assert code == 2 and "cannot create the output directory" in err and "Traceback" not in err
 
 
-def test_missing_graphviz(tmp_path):
+def test_no_system_program_needed(tmp_path):
     env = {**os.environ, "PATH": "/nonexistent"}
-    code, out, err = run("f = x*y", "--at", "x=1,y=2", "-o", str(tmp_path), env=env)
-    assert code == 2 and "apt-get install graphviz" in err
+    code, out, err = run("f = x*y", "--at", "x=1,y=2", "-o", str(tmp_path / "o"), "--format",
+                         "svg,png,pdf", env=env)
+    assert code == 0 and err == ""
+    assert {p.suffix for p in (tmp_path / "o").iterdir()} >= {".svg", ".png", ".pdf"}
+
+
+def test_missing_system_graphviz_when_asked_for_prints_the_gradients_and_writes_nothing(
+        tmp_path):
+    env = {**os.environ, "PATH": "/nonexistent", "BACKPROP_TRACE_LAYOUT": "system"}
+    code, out, err = run("f = x*y", "--at", "x=1,y=2", "-o", str(tmp_path / "o"), env=env)
+    assert code == 2 and "install Graphviz" in err
     assert err.count("\n") == 1 and "Traceback" not in err
+    assert "∂f/∂x" in out and "= 2" in out  # the gradients computed so far
+    assert not (tmp_path / "o").exists()  # no empty or half-written output folder
 
 
 def test_parse_at_lists():

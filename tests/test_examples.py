@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
+SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py")
+                 if not p.name.startswith("_") and p.stem != "gallery")
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
@@ -30,3 +31,15 @@ def test_d2l_notebook_executes(tmp_path):
     assert any("text/html" in o.get("data", {}) for o in outputs)  # a trace displayed itself
     assert any("image/svg+xml" in o.get("data", {}) for o in outputs)  # a single frame
     assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_the_gallery_is_regenerated_as_committed(tmp_path):
+    """README's pictures are the tool's own frames, byte for byte (regenerate: python
+    examples/gallery.py)."""
+    done = subprocess.run([sys.executable, str(EXAMPLES / "gallery.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    made = sorted(tmp_path.glob("*.png"))
+    assert made
+    for png in made:
+        assert png.read_bytes() == (EXAMPLES.parent / "docs" / png.name).read_bytes(), png.name

@@ -108,8 +108,10 @@ def test_abstract_trace_shows_symbolic_partials_and_the_growing_sum():
 
 def test_forward_and_backward_coded_redundantly(gate_frames):
     last = gate_frames[-1]
-    assert 'stroke-dasharray' in last  # dashed backward arrows
+    # gradients passed back are written under the wire with a backward arrow, CS231n style
+    assert {"← −4", "← 3"} <= set(texts(last))
     assert "#0571b0" in last and "#ca0020" in last  # colour-blind-safe default palette
+    assert "stroke-dasharray" not in last  # no second, dashed curve per edge
 
 
 @pytest.mark.parametrize("theme,colours", [("classic", ("#1a9850", "#d73027")),
@@ -144,12 +146,22 @@ def test_html_escaping_helper():
     assert html('a<b & "c">') == "a&lt;b &amp; &quot;c&quot;&gt;"
 
 
-def test_missing_dot_is_a_clear_render_error(monkeypatch):
+def test_frames_need_no_system_program(monkeypatch, gate_frames):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    t = bt.trace(GATE[0], at=GATE[1])
+    assert t.frames() == gate_frames  # the bundled engine: the same frames
+
+
+def test_a_system_graphviz_only_when_asked_and_a_clear_error_without_it(monkeypatch):
+    monkeypatch.setenv("BACKPROP_TRACE_LAYOUT", "system")
     monkeypatch.setenv("PATH", "/nonexistent")
     t = bt.trace(GATE[0], at=GATE[1])
     assert t.grad == {"x": -4.0, "y": -4.0, "z": 3.0}  # the trace itself works
-    with pytest.raises(bt.RenderError, match="apt-get install graphviz"):
+    with pytest.raises(bt.RenderError, match="install Graphviz"):
         t.frames()
+    monkeypatch.setenv("BACKPROP_TRACE_LAYOUT", "neato")
+    with pytest.raises(bt.TraceError, match="BACKPROP_TRACE_LAYOUT"):
+        bt.trace(GATE[0], at=GATE[1]).frames()
 
 
 def test_render_writes_every_output(tmp_path, gate):
@@ -259,6 +271,7 @@ def test_notebook_display(gate):
 
 def test_notebook_display_without_graphviz(gate, monkeypatch):
     t = bt.trace(GATE[0], at=GATE[1])
+    monkeypatch.setenv("BACKPROP_TRACE_LAYOUT", "system")
     monkeypatch.setenv("PATH", "/nonexistent")
     shown = t._repr_html_()
-    assert shown.startswith("<pre>") and "∂f/∂x = ∂f/∂u₁·∂u₁/∂x" in shown and "graphviz" in shown
+    assert shown.startswith("<pre>") and "∂f/∂x = ∂f/∂u₁·∂u₁/∂x" in shown and "Graphviz" in shown

@@ -53,6 +53,17 @@ class CheckReport:
     def __str__(self) -> str:
         return format_check(self)
 
+    def _repr_markdown_(self) -> str:
+        """In a notebook: the table, not the dataclass."""
+        head = ["| input | backprop | central diff | rel err | sympy.diff | rel err |",
+                "|---|---|---|---|---|---|"]
+        rows = [f"| {pretty_name(r.name)} | {fmt_number(r.backprop)} | {fmt_number(r.central)} "
+                f"| {r.error_central:.1e} | {fmt_number(r.symbolic)} | {r.error_symbolic:.1e} |"
+                for r in self.rows]
+        verdict = "OK" if self.ok else "MISMATCH"
+        return "\n".join([*head, *rows, "", f"**{verdict}**: largest relative error "
+                           f"{self.max_error:.1e} (tolerance {self.tolerance:.0e})"])
+
 
 TINY = 1e-10
 """Gradients smaller than this are compared absolutely: a central difference cannot resolve

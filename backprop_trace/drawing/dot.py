@@ -1,6 +1,7 @@
-"""Frame view → DOT source: node tables (name, gate, expression, value, gradient), edges with
-their local partials, dashed backward arrows and the caption. All user-derived text reaches
-DOT through ``html()``; every element gets an ``id`` the restyling step finds it by."""
+"""DOT sources. ``layout_source``: what the layout engine places — fixed-size boxes and the
+edges between them, no text at all. ``dot_source``: a frame as a self-contained Graphviz
+document (node tables, edge labels, the caption) for users' own Graphviz tools; all
+user-derived text reaches it through ``html()``."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from ..names import pretty_name
 from ..ops import OPS
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
+from .boxes import Boxes
 from .style import Theme
 from .views import FrameView
 
-__all__ = ["html", "dot_source", "node_id", "forward_edge_id", "backward_edge_id"]
+__all__ = ["html", "dot_source", "layout_source", "node_id", "label_id", "forward_edge_id",
+           "backward_edge_id", "check_rankdir"]
 
 
 def html(text: str) -> str:
@@ -28,6 +31,10 @@ def html(text: str) -> str:
 
 def node_id(node: int) -> str:
     return f"n{node}"
+
+
+def label_id(via: int, position: int) -> str:
+    return f"l{via}_{position}"
 
 
 def forward_edge_id(via: int, position: int) -> str:
@@ -42,6 +49,34 @@ def check_rankdir(rankdir: str) -> str:
     if rankdir not in style.RANKDIRS:
         raise OptionError(f"unknown rankdir {rankdir!r} (must be one of {list(style.RANKDIRS)})")
     return rankdir
+
+
+def layout_source(data: TraceData, boxes: Boxes, large: bool = False) -> str:
+    """Boxes of the measured sizes (in inches) and edges; an edge that carries gradient runs
+    through its label block, entering and leaving it at the middle of opposite sides, so the
+    wire crosses the block straight between the text above and below it."""
+    rankdir = check_rankdir(boxes.rankdir)
+    enter, leave = ("w", "e") if rankdir == "LR" else ("n", "s")
+    lines = [f"digraph layout {{rankdir={rankdir} nodesep={style.GRAPH_ATTRIBUTES['nodesep']} "
+             f"ranksep={style.LAYOUT_RANKSEP} ordering=in",
+             'node [shape=box fixedsize=true label=""]', "edge [arrowhead=none]"]
+    if large:
+        lines.append(" ".join(f"{k}={v}" for k, v in style.LARGE_GRAPH_ATTRIBUTES.items()))
+    for box in boxes.nodes:
+        lines.append(f"{node_id(box.node)} [width={box.width / 72:.4f} "
+                     f"height={box.height / 72:.4f}]")
+    for v, node_args in enumerate(data.tape.args):
+        for position, a in enumerate(node_args):
+            block = boxes.labels.get((v, position))
+            if block is None:
+                lines.append(f"{node_id(a)} -> {node_id(v)}")
+                continue
+            lid = label_id(v, position)
+            lines.append(f"{lid} [width={block.width / 72:.4f} height={block.height / 72:.4f}]")
+            lines.append(f"{node_id(a)} -> {lid} [headport={enter}]")
+            lines.append(f"{lid} -> {node_id(v)} [tailport={leave}]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def dot_source(data: TraceData, view: FrameView, theme: Theme, rankdir: str = "LR",

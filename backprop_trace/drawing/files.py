@@ -66,6 +66,12 @@ class OutputDir:
         self.written.append(target)
         return target
 
+    def remove_own(self, name: str) -> None:
+        """Remove one of the files this tool writes, if an earlier run left it."""
+        target = self.path / name
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+
     def remove_stale_frames(self, keep: set[str]) -> None:
         """Frames of an earlier, longer trace would mislead; other files are left alone."""
         for entry in self.path.iterdir():

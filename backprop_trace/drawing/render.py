@@ -1,8 +1,9 @@
-"""Render a trace: one Graphviz layout, every frame restyled from it, and the files ``render``
-writes (frames, HTML player, narrative, listing, JSON, slides)."""
+"""Render a trace: boxes measured once, one layout, every frame drawn from it, and the files
+``render`` writes (frames, HTML player, narrative, listing, JSON, slides)."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
@@ -18,13 +19,14 @@ from ..printing.export import trace_json
 from ..printing.listing import backward_listing
 from ..printing.messages import message
 from ..printing.narrative import narrative
-from .dot import check_rankdir, dot_source
+from .boxes import measure
+from .dot import check_rankdir, dot_source, layout_source
 from .files import OutputDir
-from .layout import run_dot
+from .layout import lay_out
 from .player import player_fragment, player_page
 from .raster import FORMATS, convert_svg
-from .restyle import MasterSVG
 from .style import GRANULARITIES, READABLE_NODES, Theme
+from .svg import FrameDrawer
 from .views import FrameView, frame_views, master_view
 
 __all__ = ["Renderer", "render", "resolve_granularity", "check_formats", "LargeGraphWarning",
@@ -61,15 +63,17 @@ class Renderer:
         return len(self.data.tape) > READABLE_NODES
 
     @cached_property
-    def master(self) -> MasterSVG:
+    def drawer(self) -> FrameDrawer:
         if self.large:
             warnings.warn(
                 f"the graph has {len(self.data.tape)} nodes; a diagram this large is hard to "
                 f"read (trace a smaller part with wrt=… or output=…, or use the narrative and "
                 f"JSON)", LargeGraphWarning, stacklevel=4)
         view = master_view(self.views)
-        svg = run_dot(dot_source(self.data, view, self.theme, self.rankdir, self.large))
-        return MasterSVG(svg, self.data, self.theme, view.caption)
+        boxes = measure(self.data, view, self.rankdir)
+        layout = lay_out(layout_source(self.data, boxes, self.large),
+                         max_work=self.data.limits.max_layout_work)
+        return FrameDrawer(self.data, boxes, layout, self.theme, view.caption)
 
     def dot(self, frame: int | None = None) -> str:
         """DOT of one frame (None: the master the layout is made from)."""
@@ -77,14 +81,14 @@ class Renderer:
         return dot_source(self.data, view, self.theme, self.rankdir, self.large)
 
     def svg(self, frame: int) -> str:
-        return self.master.frame(self.views[self.check_frame(frame)])
+        return self.drawer.frame(self.views[self.check_frame(frame)])
 
     def frame_parts(self) -> list[list[str]]:
-        return list(self.master.all_parts(self.views))
+        return list(self.drawer.all_parts(self.views))
 
     def all_svgs(self) -> Iterator[str]:
         """Every frame's SVG in order, each made incrementally from the one before."""
-        for parts in self.master.all_parts(self.views):
+        for parts in self.drawer.all_parts(self.views):
             yield "".join(parts)
 
     def captions(self) -> list[str]:
@@ -136,15 +140,22 @@ def render(data: TraceData, renderer: Renderer, out_dir: str | Path,
     """Write frames ``step-00.svg`` … and ``index.html``, ``steps.md``, ``backward.py.txt``,
     ``trace.json`` (and ``slides.tex`` with PDF frames). Returns the paths written."""
     formats = check_formats(formats)
-    out = OutputDir(out_dir)
     count = len(renderer.views)
     width = max(2, len(str(count - 1)))
     names = [f"step-{k:0{width}d}" for k in range(count)]
+    # Everything that can fail for want of a program or a converter fails before the folder
+    # is touched: the layout, and the first frame in every format.
+    frames = renderer.all_svgs()
+    first = next(frames)
+    converted = {fmt: convert_svg(first, fmt) for fmt in formats if fmt != "svg"}
+    out = OutputDir(out_dir)
     out.remove_stale_frames({f"{n}.{fmt}" for n in names for fmt in formats})
     show_progress = count > _PROGRESS_FROM if progress is None else progress
-    for k, (name, svg) in enumerate(zip(names, renderer.all_svgs())):
+    for k, (name, svg) in enumerate(zip(names, itertools.chain([first], frames))):
         for fmt in formats:
-            out.write(f"{name}.{fmt}", svg if fmt == "svg" else convert_svg(svg, fmt))
+            data_out = converted.pop(fmt) if k == 0 and fmt in converted else (
+                svg if fmt == "svg" else convert_svg(svg, fmt))
+            out.write(f"{name}.{fmt}", data_out)
         if show_progress:
             _progress(k + 1, count)
     out.write("index.html", renderer.html_page())
@@ -153,6 +164,8 @@ def render(data: TraceData, renderer: Renderer, out_dir: str | Path,
     out.write("trace.json", trace_json(data))
     if "pdf" in formats:
         out.write("slides.tex", beamer_slides([f"{n}.pdf" for n in names]))
+    else:
+        out.remove_own("slides.tex")  # it would show the PDF frames of an earlier run
     return out.written
 
 

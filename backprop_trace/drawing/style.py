@@ -32,8 +32,24 @@ HIGHLIGHT_WIDTH: Final = 3
 """The current step's edge and the border of the node receiving it."""
 OUTPUT_BORDER_WIDTH: Final = 2
 CORNER_RADIUS: Final = 6
-"""Graphviz's rounded table corners."""
+"""Rounded box corners."""
+LINE_HEIGHT: Final = 1.3
+"""Text line height, in multiples of the font size."""
+NODE_PADDING: Final = 6.0
+GATE_PADDING: Final = 5.0
+CONST_PADDING: Final = 4.0
+LABEL_PADDING: Final = 3.0
+WIRE_GAP: Final = 4.0
+"""Space between an edge's wire and the label text beside it."""
+ARROW_LENGTH: Final = 8.0
+ARROW_HALF_WIDTH: Final = 3.5
+HALO_WIDTH: Final = 9.0
+"""The neutral highlight under the current step's wire."""
+MARGIN: Final = 14.0
+CAPTION_GAP: Final = 10.0
 EDGE_ARROW_SIZE: Final = 0.7
+LAYOUT_RANKSEP: Final = "0.25"
+"""Between a box and the label block on its wire (each edge with a label spans two ranks)."""
 GRAPH_ATTRIBUTES: Final = {"nodesep": "0.35", "ranksep": "0.7", "pad": "0.2"}
 LARGE_GRAPH_ATTRIBUTES: Final = {"mclimit": "0.2", "nslimit": "2", "nslimit1": "2",
                                  "searchsize": "10", "remincross": "false"}
@@ -56,6 +72,7 @@ class Theme:
     muted: str  # edges that carry no gradient (constants, inputs not differentiated)
     highlight_fill: str
     highlight_border: str
+    halo: str  # the neutral highlight under the current step's wire
     font: str = "DejaVu Sans"
 
 
@@ -64,14 +81,14 @@ THEMES: Final[Mapping[str, Theme]] = MappingProxyType({
     # deficiencies.
     "default": Theme("default", "#ffffff", "#1a1a1a", "#0571b0", "#ca0020", "#8c8c8c",
                      "#ffffff", "#404040", "#eeeeee", "#f2f2f2", "#404040", "#c0c0c0",
-                     "#fff2b2", "#ca0020"),
+                     "#fff2b2", "#ca0020", "#f5d77a"),
     # The lecture-slide habit: green forward values, red gradients.
     "classic": Theme("classic", "#ffffff", "#1a1a1a", "#1a9850", "#d73027", "#8c8c8c",
                      "#ffffff", "#404040", "#eeeeee", "#f2f2f2", "#404040", "#c0c0c0",
-                     "#fff2b2", "#d73027"),
+                     "#fff2b2", "#d73027", "#f5d77a"),
     "dark": Theme("dark", "#1e1e1e", "#e6e6e6", "#67a9cf", "#ef8a62", "#7a7a7a",
                   "#2b2b2b", "#bdbdbd", "#3a3a3a", "#333333", "#bdbdbd", "#555555",
-                  "#4a3b12", "#ef8a62"),
+                  "#4a3b12", "#ef8a62", "#6b5a22"),
 })
 
 

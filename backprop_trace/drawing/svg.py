@@ -1,0 +1,275 @@
+"""Frames as SVG, drawn from the one layout: every box, wire, arrowhead and text is ours, at
+the positions the layout engine gave, so frames are identical on every machine and nothing
+moves between them. A frame is a list of pieces in fixed positions — head, caption, one
+piece per edge and per node group, tail — and a frame after a step redraws only the groups
+the step changed (the HTML player stores frames as these differences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html import escape
+from typing import Final
+
+from ..autodiff.result import TraceData
+from ..graph import NodeKind
+from ..printing.captions import contribution_label
+from . import style
+from .boxes import Boxes, LabelBlock, NodeBox, backward_mark
+from .dot import forward_edge_id, label_id, node_id
+from .layout import Layout
+from .metrics import text_width
+from .style import Theme
+from .views import FrameView
+
+__all__ = ["FrameDrawer"]
+
+Point = tuple[float, float]
+_HEAD: Final = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+                '<svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" '
+                'font-family="{font}" width="{pw}" height="{ph}" viewBox="0 0 {w} {h}">\n'
+                "<style>text{{white-space:pre}}</style>\n"
+                '<rect width="{w}" height="{h}" fill="{background}"/>\n'
+                '<text class="caption" text-anchor="middle" x="{cx}" y="{cy}" '
+                'font-size="{fs}" fill="{colour}">')
+
+
+def _n(v: float) -> str:
+    """A coordinate: two decimals at most, no trailing zeros, never -0."""
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+class FrameDrawer:
+    """Draws any frame view of one trace in one theme and direction."""
+
+    def __init__(self, data: TraceData, boxes: Boxes, layout: Layout, theme: Theme,
+                 widest_caption: str) -> None:
+        self.data, self.boxes, self.layout, self.theme = data, boxes, layout, theme
+        margin = style.MARGIN
+        caption_height = style.LINE_HEIGHT * style.FONT_SIZE
+        self.width = max(layout.width, text_width(widest_caption, style.FONT_SIZE)) + 2 * margin
+        self.height = layout.height + 2 * margin + style.CAPTION_GAP + caption_height
+        self.dx = (self.width - layout.width) / 2
+        self.dy = margin
+        # sizes in CSS pixels of the points the layout is in (1 pt = 4/3 px), as Graphviz's
+        self.head = _HEAD.format(font=theme.font, w=_n(self.width), h=_n(self.height),
+                                 pw=_n(self.width * 4 / 3), ph=_n(self.height * 4 / 3),
+                                 background=theme.background, cx=_n(self.width / 2),
+                                 cy=_n(self.height - margin - 0.3 * style.FONT_SIZE),
+                                 fs=style.FONT_SIZE, colour=theme.text)
+        tape = data.tape
+        self.group_ids: list[str] = []
+        for v, node_args in enumerate(tape.args):
+            for position in range(len(node_args)):
+                self.group_ids.append(forward_edge_id(v, position))
+        self.group_ids += [node_id(i) for i in range(len(tape))]
+        self._index = {gid: k + 3 for k, gid in enumerate(self.group_ids)}
+        self._step_of_edge = {(tape.index[s.via], s.position): s for s in data.steps
+                              if s.via is not None}
+        self._cache: dict[tuple[object, ...], str] = {}
+
+    # -- frames ---------------------------------------------------------------------------
+
+    def frame(self, view: FrameView) -> str:
+        return "".join(self.parts(view))
+
+    def parts(self, view: FrameView) -> list[str]:
+        parts = [self.head, _text(view.caption), "</text>\n"]
+        parts += [self._group(gid, view) for gid in self.group_ids]
+        parts.append("</svg>\n")
+        return parts
+
+    def all_parts(self, views: list[FrameView]) -> Iterator[list[str]]:
+        """``parts`` of every view in order, each made from the previous frame by redoing only
+        the groups a step can change. Each yielded list is a fresh copy."""
+        parts: list[str] | None = None
+        previous: FrameView | None = None
+        for view in views:
+            if parts is None or previous is None:
+                parts = self.parts(view)
+            else:
+                parts[1] = _text(view.caption)
+                for gid in self._touched(previous, view):
+                    parts[self._index[gid]] = self._group(gid, view)
+            previous = view
+            yield list(parts)
+
+    def _touched(self, before: FrameView, after: FrameView) -> set[str]:
+        tape, steps = self.data.tape, self.data.steps
+        touched = {node_id(tape.index[n]) for n, text in after.gradients.items()
+                   if before.gradients.get(n) != text
+                   or (n in before.pending) != (n in after.pending)}
+        for index in (*before.current, *after.current):
+            step = steps[index]
+            touched.add(node_id(tape.index[step.node]))
+            if step.via is not None:
+                touched.add(forward_edge_id(tape.index[step.via], step.position or 0))
+        for index in after.shown - before.shown:
+            step = steps[index]
+            if step.via is not None:
+                touched.add(forward_edge_id(tape.index[step.via], step.position or 0))
+        return touched
+
+    def _group(self, gid: str, view: FrameView) -> str:
+        if gid[0] == "n":
+            box = self.boxes.nodes[int(gid[1:])]
+            name = self.data.tape.names[box.node]
+            key: tuple[object, ...] = (gid, view.gradients.get(name), name in view.pending,
+                                       name in view.current_nodes)
+            if key not in self._cache:
+                self._cache[key] = self._node(gid, box, *key[1:])  # type: ignore[arg-type]
+            return self._cache[key]
+        via, position = (int(p) for p in gid[1:].split("_"))
+        step = self._step_of_edge.get((via, position))
+        shown = step is not None and step.index in view.shown
+        current = step is not None and step.index in view.current
+        key = (gid, shown, current)
+        if key not in self._cache:
+            self._cache[key] = self._edge(gid, via, position, shown, current)
+        return self._cache[key]
+
+    # -- nodes ----------------------------------------------------------------------------
+
+    def _node(self, gid: str, box: NodeBox, gradient: str | None, pending: bool,
+              current: bool) -> str:
+        theme = self.theme
+        cx, cy = self.layout.centres[gid]
+        x0, y0 = cx - box.width / 2 + self.dx, cy - box.height / 2 + self.dy
+        r = style.CORNER_RADIUS
+        out = [f'<g id="{gid}" class="node">\n']
+        if box.kind is NodeKind.CONST:
+            out.append(f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" '
+                       f'height="{_n(box.height)}" rx="{r}" fill="{theme.const_fill}" '
+                       f'stroke="{theme.muted}"/>\n')
+            out.append(self._line(box.name, cx + self.dx, y0 + style.CONST_PADDING,
+                                  theme.text, anchor="middle"))
+            out.append("</g>\n")
+            return "".join(out)
+        fill = theme.highlight_fill if current else theme.node_fill
+        border = theme.highlight_border if current else theme.node_border
+        width = (style.HIGHLIGHT_WIDTH if current else
+                 style.OUTPUT_BORDER_WIDTH if box.node == self.data.tape.output else 1)
+        out.append(f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" '
+                   f'height="{_n(box.height)}" rx="{r}" fill="{fill}"/>\n')
+        if box.gate:
+            gw, h = box.gate_width, box.height
+            out.append(f'<path d="M{_n(x0 + r)},{_n(y0)}H{_n(x0 + gw)}V{_n(y0 + h)}'
+                       f'H{_n(x0 + r)}A{r},{r} 0 0 1 {_n(x0)},{_n(y0 + h - r)}'
+                       f'V{_n(y0 + r)}A{r},{r} 0 0 1 {_n(x0 + r)},{_n(y0)}Z" '
+                       f'fill="{theme.gate_fill}"/>\n')
+            baseline = y0 + h / 2 + 0.35 * style.GATE_FONT_SIZE
+            out.append(f'<text x="{_n(x0 + gw / 2)}" y="{_n(baseline)}"'
+                       f' text-anchor="middle" font-size="{style.GATE_FONT_SIZE}" '
+                       f'fill="{theme.text}">{_text(box.gate)}</text>\n')
+        out.append(f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" '
+                   f'height="{_n(box.height)}" rx="{r}" fill="none" stroke="{border}" '
+                   f'stroke-width="{width}"/>\n')
+        x = x0 + box.gate_width + style.NODE_PADDING
+        y = y0 + style.NODE_PADDING
+        line = style.LINE_HEIGHT * style.FONT_SIZE
+        out.append(self._line(box.name, x, y, theme.text, bold=True))
+        if box.expression:
+            out.append(self._line(box.expression, x + text_width(box.name, style.FONT_SIZE,
+                                                                 bold=True), y, theme.text))
+        if box.value is not None:
+            y += line
+            out.append(self._line(box.value, x, y, theme.forward))
+        if gradient is not None:
+            y += line
+            out.append(self._line(gradient, x, y, theme.pending if pending else theme.backward))
+        out.append("</g>\n")
+        return "".join(out)
+
+    def _line(self, text: str, x: float, top: float, colour: str, *, bold: bool = False,
+              anchor: str = "", size: float = style.FONT_SIZE) -> str:
+        """One line of text whose line box starts at ``top``."""
+        baseline = top + (style.LINE_HEIGHT - 1) / 2 * size + 0.8 * size
+        extra = (' font-weight="bold"' if bold else "") + \
+            (f' text-anchor="{anchor}"' if anchor else "")
+        return (f'<text x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"{extra} '
+                f'fill="{colour}">{_text(text)}</text>\n')
+
+    # -- edges ----------------------------------------------------------------------------
+
+    def _edge(self, gid: str, via: int, position: int, shown: bool, current: bool) -> str:
+        theme = self.theme
+        tape = self.data.tape
+        arg = tape.args[via][position]
+        block = self.boxes.labels.get((via, position))
+        tail, head = node_id(arg), node_id(via)
+        if block is None:
+            points = self._points(tail, head, position)
+            wire = self._path(points)
+            colour = theme.muted
+        else:
+            lid = label_id(via, position)
+            first = self._points(tail, lid, 0)
+            second = self._points(lid, head, 0)
+            points = first + second
+            wire = self._path(first) + f"L{_n(second[0][0])},{_n(second[0][1])}" + \
+                self._path(second, move=False)
+            colour = theme.edge
+        arrow = self._arrow(points)  # drawn over the wire's end
+        out = [f'<g id="{gid}" class="edge">\n']
+        if current:
+            out.append(f'<path d="{wire}" fill="none" stroke="{theme.halo}" '
+                       f'stroke-width="{_n(style.HALO_WIDTH)}" stroke-linecap="round"/>\n')
+        out.append(f'<path d="{wire}" fill="none" stroke="{colour}" '
+                   f'stroke-width="{_n(style.EDGE_WIDTH)}"/>\n')
+        out.append(f'<polygon points="{arrow}" fill="{colour}"/>\n')
+        if block is not None:
+            out.append(self._labels(block, shown))
+        out.append("</g>\n")
+        return "".join(out)
+
+    def _labels(self, block: LabelBlock, shown: bool) -> str:
+        theme = self.theme
+        cx, cy = self.layout.centres[label_id(block.via, block.position)]
+        cx, cy = cx + self.dx, cy + self.dy
+        size = style.EDGE_FONT_SIZE
+        line = style.LINE_HEIGHT * size
+        step = self.data.steps[block.step]
+        back = backward_mark(self.boxes.rankdir) + contribution_label(self.data, step)
+        hidden = "" if shown else ' visibility="hidden"'
+        if self.boxes.rankdir == "LR":  # above and below the wire, centred on it
+            top = self._line(block.local, cx, cy - style.WIRE_GAP / 2 - line, theme.text,
+                             anchor="middle", size=size)
+            bottom = self._line(back, cx, cy + style.WIRE_GAP / 2, theme.backward,
+                                anchor="middle", size=size)
+        else:  # right of the wire, one line each side of the block's middle
+            x = cx + style.WIRE_GAP
+            top = self._line(block.local, x, cy - line, theme.text, size=size)
+            bottom = self._line(back, x, cy, theme.backward, size=size)
+        return top + bottom.replace("<text ", f"<text{hidden} ", 1)
+
+    def _points(self, tail: str, head: str, position: int) -> list[Point]:
+        edges = self.layout.edges
+        points = edges.get((tail, head)) or edges.get((tail, f"{head}#{position}")) or []
+        return [(x + self.dx, y + self.dy) for x, y in points]
+
+    @staticmethod
+    def _path(points: list[Point], move: bool = True) -> str:
+        if not points:
+            return ""
+        start = f"M{_n(points[0][0])},{_n(points[0][1])}" if move else ""
+        rest = " ".join(f"{_n(x)},{_n(y)}" for x, y in points[1:])
+        return f"{start}C{rest}"
+
+    @staticmethod
+    def _arrow(points: list[Point]) -> str:
+        """The arrowhead at the wire's end, along its last direction."""
+        end = points[-1]
+        before = next((p for p in reversed(points[:-1]) if p != end), (end[0] - 1, end[1]))
+        dx, dy = end[0] - before[0], end[1] - before[1]
+        length = (dx * dx + dy * dy) ** 0.5 or 1.0
+        ux, uy = dx / length, dy / length
+        base = (end[0] - ux * style.ARROW_LENGTH, end[1] - uy * style.ARROW_LENGTH)
+        hw = style.ARROW_HALF_WIDTH
+        corners = [end, (base[0] - uy * hw, base[1] + ux * hw), (base[0] + uy * hw,
+                                                                  base[1] - ux * hw)]
+        return " ".join(f"{_n(x)},{_n(y)}" for x, y in corners)
