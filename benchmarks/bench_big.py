@@ -32,7 +32,7 @@ def main() -> None:
         start = time.perf_counter()
         layout_start = time.perf_counter()
         renderer = t.renderer()
-        _ = renderer.master  # the one Graphviz layout
+        _ = renderer.drawer  # the one layout
         layout = time.perf_counter() - layout_start
         paths = t.render(out, progress=True)
         written = time.perf_counter() - start

@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 for name, title in [("bench_engine", "Engine at scale (10,000-node MLP) vs micrograd"),
                     ("bench_startup", "Start-up"),
+                    ("bench_layout_engines", "Layout engines side by side"),
                     ("bench_frames", "Frames vs one plain dot -Tsvg"),
                     ("bench_big", "A 1,000-node trace, all outputs"),
                     ("bench_bounds", "Hostile and extreme inputs: time to an answer")]:

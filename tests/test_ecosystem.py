@@ -107,3 +107,11 @@ def test_a_bad_layout_engine_choice_is_a_clear_error(bad, tmp_path):
     env = {**os.environ, "BACKPROP_TRACE_LAYOUT": bad}
     code, out, err = run("f = x*y", "-o", str(tmp_path), env=env)
     assert code == 2 and "BACKPROP_TRACE_LAYOUT" in err and "Traceback" not in err
+
+
+def test_one_name_for_the_input_of_the_calculus_helpers(tmp_path):
+    t = bt.trace("u = x^2 * y", at={"x": 1.0, "y": 3.0})
+    assert t.tangent(wrt="x").slope == 6.0
+    assert t.limit_table(wrt="y")[0].error == pytest.approx(0, abs=1e-9)
+    with pytest.raises(bt.TraceError, match="wrt="):
+        t.tangent()
