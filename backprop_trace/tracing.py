@@ -4,7 +4,8 @@ hands the next plain data; ``Trace`` only calls them (parse → build → forwar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,18 +22,19 @@ from .drawing.raster import convert_svg
 from .drawing.render import Renderer, check_formats, render, resolve_granularity
 from .drawing.source import FrameSource
 from .drawing.style import Theme, get_theme
-from .errors import GraphError
+from .errors import GraphError, TraceError
 from .graph import Tape, build_tape
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
 from .notebook import Frame, player_html, slider_widget
-from .parsing import parse
+from .parsing import System, parse
 from .printing.formulas import Formula, chain_rule
 
 __all__ = ["trace", "Trace"]
 
 
-def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None = None,
+def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
+          at: Mapping[str, Any] | None = None,
           wrt: str | Iterable[str] | None = None, output: str | None = None,
           limits: Limits = DEFAULT_LIMITS) -> Trace:
     """Trace the chain rule through an expression or equation system.
@@ -48,13 +50,35 @@ def trace(source: str | Sequence[str], *more: str, at: Mapping[str, Any] | None 
     '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
     """
     with collector_paused():
-        sources = [source] if isinstance(source, str) else list(source)
-        system = parse([*sources, *more], limits)
+        system = _equations(source, more, at, limits)
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
         wrt_names = _check_wrt(tape, wrt)
         values = forward(tape, at) if at is not None else None
         columns, adjoint = backward(tape, values, wrt_names)
         return Trace(TraceData(tape, wrt_names, values, adjoint, columns, system.text, limits))
+
+
+def _equations(source: Any, more: tuple[str, ...], at: Mapping[str, Any] | None,
+               limits: Limits) -> System:
+    """The equations of any front end: text (parsed), a Python function (recorded) or a sympy
+    expression or equation (walked)."""
+    if isinstance(source, str) or (isinstance(source, (list, tuple)) and
+                                   all(isinstance(s, str) for s in source)):
+        sources = [source] if isinstance(source, str) else list(source)
+        return parse([*sources, *more], limits)
+    if more:
+        raise TraceError("more equations can only follow text equations")
+    sympy = sys.modules.get("sympy")  # a sympy object exists only if sympy is imported
+    if sympy is not None and isinstance(source, sympy.Basic):
+        from .frontends.walk import walk
+
+        return walk(source, limits)
+    if callable(source):
+        from .frontends.record import record
+
+        return record(source, at, limits)
+    raise TraceError(f"cannot trace a {type(source).__name__}: give the equations as text, a "
+                     f"Python function or a sympy expression")
 
 
 def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -1,0 +1,383 @@
+"""A Python function → equations, by running it on recording values (operator overloading, as
+micrograd's ``Value`` works): each operation on a recorded value is noted, and the function's
+own variable names name the nodes (``c``, then ``c′`` when ``c`` is rebound). The result is
+the same ``System`` the text parser makes, so everything after it is unchanged.
+
+This runs the user's own function — their code, as any library call does. (The text path
+never runs anything.) Its work is bounded: ``limits.max_nodes`` operations and a budget of
+executed lines, so a function that loops forever ends with a TraceError.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any, Final
+
+import numpy as np
+
+from ..autodiff.rules import RULES
+from ..errors import GraphError, TraceError
+from ..limits import Limits
+from ..ops import CALLABLE
+from ..parsing.syntax import NAME, NUM, OP, Equation, Item, System
+
+__all__ = ["record", "Recorded", "PRIMES"]
+
+PRIMES: Final = ("", "′", "″", "‴")
+_WORK_BUDGET: Final = 20_000_000
+"""Bytecode instructions the function may run (a loop that records nothing still counts)."""
+_UFUNCS: Final = {
+    "add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div", "divide": "div",
+    "power": "pow", "negative": "neg", "absolute": "abs", "exp": "exp", "log": "log",
+    "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
+    "cosh": "cosh", "arctan": "atan", "arcsin": "asin", "arccos": "acos", "maximum": "max",
+    "minimum": "min",
+}
+_METHODS: Final = ("relu", "tanh", "exp", "log", "sigmoid", "sin", "cos", "sqrt", "softplus")
+
+
+class _Stop(Exception):
+    """A bound was reached inside the user's function (carried out as a TraceError)."""
+
+
+@dataclass
+class _Recorder:
+    limits: Limits
+    ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # op, args
+    names: dict[int, str] = field(default_factory=dict)  # node → variable name
+    taken: dict[str, int] = field(default_factory=dict)  # variable → times bound
+    lines: int = 0  # instructions run, against _WORK_BUDGET
+    problem: TraceError | None = None
+
+    def apply(self, op: str, args: tuple[Any, ...]) -> Recorded:
+        if len(self.ops) >= self.limits.max_nodes:
+            self.problem = GraphError(f"the function made more than {self.limits.max_nodes:,} "
+                                      f"operations (raise limits.max_nodes)")
+            raise _Stop
+        parts = []
+        values = []
+        for a in args:
+            if isinstance(a, Recorded):
+                if a.recorder is not self:
+                    raise TraceError("a recorded value of another trace was used")
+                parts.append(a.node)
+                values.append(a.value)
+            else:
+                parts.append(_constant(a))
+                values.append(float(a))
+        self.ops.append((op, tuple(parts)))
+        value = None if any(v is None for v in values) else forward_value(op, values)
+        return Recorded(self, len(self.ops) - 1, value)
+
+    def name(self, frame_locals: Mapping[str, Any], inputs: int) -> None:
+        """Name each new value after the variable it was just bound to."""
+        for variable, value in frame_locals.items():
+            if isinstance(value, Recorded) and value.node >= inputs \
+                    and value.node not in self.names and not variable.startswith("_"):
+                count = self.taken.get(variable, 0)
+                self.taken[variable] = count + 1
+                prime = PRIMES[count] if count < len(PRIMES) else f"_{count}"
+                self.names[value.node] = variable + prime
+
+
+def forward_value(op: str, values: list[float]) -> float | None:
+    """The value at the given point, for the function's own control flow (None where it is
+    undefined: the forward pass later says why)."""
+    with np.errstate(all="ignore"):
+        value = float(RULES[op].forward(*map(np.float64, values)))
+    return value if math.isfinite(value) else None
+
+
+def _constant(value: Any) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise TraceError(f"a {type(value).__name__} ({value!r:.40}) met a recorded value: only "
+                         f"numbers and recorded values can be combined")
+    number = float(value)
+    if not math.isfinite(number):
+        raise TraceError(f"the constant {value!r} is not a finite number")
+    return number
+
+
+class Recorded:
+    """A value the function computes, recorded as it is made."""
+
+    __slots__ = ("recorder", "node", "value")
+    __array_priority__ = 1000  # numpy hands mixed operations to us
+
+    def __init__(self, recorder: _Recorder, node: int, value: float | None) -> None:
+        self.recorder, self.node, self.value = recorder, node, value
+
+    def _op(self, op: str, *args: Any) -> Recorded:
+        return self.recorder.apply(op, args)
+
+    def __add__(self, other: Any) -> Recorded:
+        return self._op("add", self, other)
+
+    def __radd__(self, other: Any) -> Recorded:
+        return self._op("add", other, self)
+
+    def __sub__(self, other: Any) -> Recorded:
+        return self._op("sub", self, other)
+
+    def __rsub__(self, other: Any) -> Recorded:
+        return self._op("sub", other, self)
+
+    def __mul__(self, other: Any) -> Recorded:
+        return self._op("mul", self, other)
+
+    def __rmul__(self, other: Any) -> Recorded:
+        return self._op("mul", other, self)
+
+    def __truediv__(self, other: Any) -> Recorded:
+        return self._op("div", self, other)
+
+    def __rtruediv__(self, other: Any) -> Recorded:
+        return self._op("div", other, self)
+
+    def __pow__(self, other: Any) -> Recorded:
+        return self._op("pow", self, other)
+
+    def __rpow__(self, other: Any) -> Recorded:
+        return self._op("pow", other, self)
+
+    def __neg__(self) -> Recorded:
+        return self._op("neg", self)
+
+    def __pos__(self) -> Recorded:
+        return self
+
+    def __abs__(self) -> Recorded:
+        return self._op("abs", self)
+
+    # micrograd's methods
+    def relu(self) -> Recorded:
+        return self._op("relu", self)
+
+    def tanh(self) -> Recorded:
+        return self._op("tanh", self)
+
+    def exp(self) -> Recorded:
+        return self._op("exp", self)
+
+    def log(self) -> Recorded:
+        return self._op("log", self)
+
+    def sigmoid(self) -> Recorded:
+        return self._op("sigmoid", self)
+
+    def sin(self) -> Recorded:
+        return self._op("sin", self)
+
+    def cos(self) -> Recorded:
+        return self._op("cos", self)
+
+    def sqrt(self) -> Recorded:
+        return self._op("sqrt", self)
+
+    @property
+    def data(self) -> float:
+        """The value at the given point (as micrograd's ``Value.data``)."""
+        return self._known("read .data")
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        op = _UFUNCS.get(ufunc.__name__)
+        if method != "__call__" or op is None or kwargs:
+            raise TraceError(f"numpy's {ufunc.__name__} is not one of the operations a trace "
+                             f"records: use one of np.{', np.'.join(sorted(_UFUNCS))}")
+        return self.recorder.apply(op, inputs)
+
+    # leaving the traced world
+    def _known(self, what: str) -> float:
+        if self.value is None:
+            raise TraceError(f"{what} needs a value: trace the function with at={{…}}, or keep "
+                             f"values out of conditions")
+        return self.value
+
+    def __float__(self) -> float:
+        raise TraceError("float() of a recorded value leaves the trace: a math.* function "
+                         "does this; use numpy's instead (np.sin, np.exp, …) or the value's "
+                         "methods (.tanh(), .relu(), …)")
+
+    __int__ = __index__ = __complex__ = __float__  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        raise TraceError("a recorded value used as a condition: compare it (x > 0) instead")
+
+    def __lt__(self, other: Any) -> bool:
+        return self._known("a comparison") < _plain(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self._known("a comparison") <= _plain(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self._known("a comparison") > _plain(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self._known("a comparison") >= _plain(other)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        name = self.recorder.names.get(self.node)
+        return f"<recorded {name or 'value'}{'' if self.value is None else f' = {self.value:g}'}>"
+
+
+def _plain(other: Any) -> float:
+    return other._known("a comparison") if isinstance(other, Recorded) else float(other)
+
+
+def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits) -> System:
+    """Run ``fn`` on recording values (its parameters are the inputs) and return the equations
+    it computed, with its variables' names."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        raise TraceError(f"cannot read the parameters of {fn!r}: trace a plain Python function "
+                         f"(def or lambda)") from None
+    if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters):
+        raise TraceError("the function's parameters must be plain positional ones (x, y, …): "
+                         "they are the inputs")
+    if not parameters:
+        raise TraceError("the function has no parameters: its parameters are the inputs")
+    recorder = _Recorder(limits)
+    inputs = [p.name for p in parameters]
+    for name in inputs:
+        recorder.ops.append(("input", ()))
+        recorder.names[len(recorder.ops) - 1] = name
+    arguments = [Recorded(recorder, i, _scalar(at, name)) for i, name in enumerate(inputs)]
+    code = getattr(fn, "__code__", None)
+    result = _run(fn, arguments, recorder, code, len(inputs))
+    if isinstance(result, tuple):
+        raise TraceError(f"the function returned {len(result)} values: return one (trace one "
+                         f"output at a time)")
+    if not isinstance(result, Recorded):
+        raise TraceError(f"the function returned {type(result).__name__} {result!r:.40}, not a "
+                         f"value computed from its parameters")
+    output = recorder.names.get(result.node)
+    if output is None:  # the returned value was never bound: named after the function
+        function = getattr(fn, "__name__", "f")
+        function = function if function.isidentifier() else "f"
+        recorder.name({function: result}, len(inputs))
+        output = recorder.names[result.node]
+    return _equations(recorder, inputs, result.node, _source(fn))
+
+
+def _scalar(at: Mapping[str, Any] | None, name: str) -> float | None:
+    if at is None or name not in at or np.ndim(at[name]) != 0:
+        return None  # abstract, or arrays: conditions cannot be decided from them
+    try:
+        return float(at[name])
+    except (TypeError, ValueError):
+        return None
+
+
+def _run(fn: Callable[..., Any], arguments: list[Recorded], recorder: _Recorder,
+         code: Any, inputs: int) -> Any:
+    """Call ``fn`` under a tracer that names values after the variables they are bound to and
+    counts the instructions run."""
+
+    def count() -> None:
+        recorder.lines += 1
+        if recorder.lines > _WORK_BUDGET:
+            recorder.problem = TraceError(f"the function ran more than {_WORK_BUDGET:,} "
+                                          f"instructions: does it loop forever?")
+            raise _Stop
+
+    def named(frame: FrameType, event: str, arg: Any) -> Any:
+        count()
+        if event in ("line", "return"):
+            recorder.name(frame.f_locals, inputs)
+        return named
+
+    def counted(frame: FrameType, event: str, arg: Any) -> Any:
+        count()
+        return counted
+
+    def calls(frame: FrameType, event: str, arg: Any) -> Any:
+        frame.f_trace_opcodes = True  # every instruction counts, so any loop is bounded
+        return named if frame.f_code is code else counted
+
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        return fn(*arguments)
+    except _Stop:
+        assert recorder.problem is not None
+        raise recorder.problem from None
+    except TraceError:
+        raise
+    except RecursionError:
+        raise TraceError("the function recursed too deeply") from None
+    except Exception as exc:
+        raise TraceError(f"the function raised {type(exc).__name__}: {exc}") from None
+    finally:
+        sys.settrace(previous)
+
+
+def _source(fn: Callable[..., Any]) -> str:
+    try:
+        return inspect.getsource(fn)
+    except (OSError, TypeError):
+        return f"{getattr(fn, '__name__', 'f')}(…)"
+
+
+def _equations(recorder: _Recorder, inputs: list[str], output: int, source: str) -> System:
+    """One equation per named value (and per unnamed value used more than once); other
+    intermediates are written inside the expression that uses them."""
+    ops = recorder.ops
+    uses = [0] * len(ops)
+    needed = {output}
+    for node in range(output, -1, -1):  # only what the output depends on
+        if node in needed:
+            for a in ops[node][1]:
+                if isinstance(a, int):
+                    uses[a] += 1
+                    needed.add(a)
+    names = dict(recorder.names)
+    taken = set(names.values())
+    counter = 0
+    for node in sorted(needed):
+        if node >= len(inputs) and node not in names and uses[node] > 1:
+            counter += 1
+            while f"t{counter}" in taken:
+                counter += 1
+            names[node] = f"t{counter}"
+    equations = []
+    for node in sorted(needed):
+        if node < len(inputs) or node not in names:
+            continue
+        code: list[Item] = []
+        _postfix(node, ops, names, code, top=True)
+        equations.append(Equation(names[node], (), tuple(code), 0, True))
+    everything = frozenset(names.values()) | frozenset(inputs)
+    return System(tuple(equations), source, everything)
+
+
+def _postfix(node: int, ops: list[tuple[str, tuple[Any, ...]]], names: dict[int, str],
+             code: list[Item], top: bool = False) -> None:
+    stack: list[tuple[Any, bool]] = [(node, top)]
+    while stack:
+        item, expand = stack.pop()
+        if isinstance(item, tuple):  # an op to emit after its arguments
+            code.append(item)
+        elif isinstance(item, float):
+            if item < 0:
+                stack.append(((OP, "neg", 1, 0), False))
+                stack.append((-item, False))
+            else:
+                code.append((NUM, repr(item) if item != int(item) else str(int(item)),
+                             item, 0))
+        elif item in names and not expand:
+            code.append((NAME, names[item], 0, 0))
+        else:
+            op, args = ops[item]
+            stack.append(((OP, op, len(args), 0), False))
+            stack.extend((a, False) for a in reversed(args))
+
+
+assert set(_METHODS) <= set(CALLABLE)  # every method is an op of the table
