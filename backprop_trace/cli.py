@@ -90,9 +90,12 @@ def _number_or_list(name: str, text: str) -> Any:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("equations", nargs="+", metavar="EQUATION",
+    parser.add_argument("equations", nargs="*", metavar="EQUATION",
                         help="equations or an expression; several may be given, or one string "
                              "separated by ';'")
+    parser.add_argument("-f", "--file", metavar="PATH",
+                        help="read the equations from a file (- for standard input), one per "
+                             "line; # starts a comment")
     parser.add_argument("--at", action="append", default=[], metavar="NAME=VALUE,…",
                         help="input values, e.g. x=-2,y=5 or x=[1,2,2] (repeatable)")
     parser.add_argument("--wrt", metavar="NAMES", help="differentiate only with respect to "
@@ -141,11 +144,43 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _trace(args: argparse.Namespace) -> Any:
+    from .errors import ParseError
     from .tracing import trace
 
     at = parse_at(args.at) if args.at else None
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
-    return trace(args.equations, at=at, wrt=wrt, output=args.output)
+    equations = list(args.equations)
+    if args.file is not None:
+        text = _read_file(args.file)
+        try:  # errors point at the file's line
+            return trace([text, *equations], at=at, wrt=wrt, output=args.output)
+        except ParseError as exc:
+            where = "standard input" if args.file == "-" else args.file
+            raise ParseError(f"{where}: {exc}") from None
+    if not equations:
+        raise UsageError("give the equations as arguments or with --file (see --help)")
+    return trace(equations, at=at, wrt=wrt, output=args.output)
+
+
+def _read_file(path: str) -> str:
+    """A file's text (or standard input's), bounded by the input limit, as UTF-8."""
+    from .limits import DEFAULT_LIMITS
+
+    limit = DEFAULT_LIMITS.max_chars
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(4 * limit + 1)
+        else:
+            with open(path, "rb") as f:
+                raw = f.read(4 * limit + 1)
+    except OSError as exc:
+        raise UsageError(f"--file {path!r}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"--file {path!r} is not UTF-8 text (byte {exc.start}): save it as "
+                         f"UTF-8") from None
+    return text.replace("\r\n", "\n")
 
 
 def _formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
@@ -281,7 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--output", "-o", "--out", "--format",
-                                   "--theme", "--rankdir", "--granularity", "--steps"})
+                                   "--theme", "--rankdir", "--granularity", "--steps", "-f",
+                                   "--file"})
 
 
 def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = ["Op", "OPS", "CALLABLE", "op_for_call", "INFIX", "SUM", "PRODUCT", "UNARY", "POWER",
-           "NAMED_CONSTANTS", "CONSTANT_SPELLINGS"]
+           "NAMED_CONSTANTS", "CONSTANT_SPELLINGS", "METHODS"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ INFIX: Final[Mapping[str, tuple[int, str]]] = MappingProxyType({
     "^": (POWER, "pow"),
 })
 """Infix operators (as the lexer spells them) → (binding power, op name)."""
+
+METHODS: Final = ("relu", "tanh", "exp", "log", "sigmoid", "sin", "cos", "sqrt", "abs")
+"""One-argument ops that may be written as micrograd writes them: ``(a + b).relu()``."""
 
 NAMED_CONSTANTS: Final[Mapping[str, float]] = MappingProxyType({"e": math.e, "pi": math.pi})
 """Names that mean a constant unless the system defines them or gives them a value."""

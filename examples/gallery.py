@@ -9,7 +9,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
+
 import backprop_trace as bt
+
+
+def neuron(x1, x2, w1, w2, b):
+    """micrograd's tanh neuron, as a Python function."""
+    n = x1 * w1 + x2 * w2 + b
+    return np.tanh(n)
+
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PICTURES = [
@@ -20,14 +29,16 @@ PICTURES = [
      -1, {}),
     ("sigmoid-neuron-dark.png", "f = 1/(1+exp(-(w0*x0 + w1*x1 + w2)))",
      {"w0": 2, "w1": -3, "w2": -3, "x0": -1, "x1": -2}, -1, {"theme": "dark"}),
+    ("python-function-neuron.png", neuron,
+     {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}, -1, {}),
 ]
 
 
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS
     folder.mkdir(exist_ok=True)
-    for name, text, at, frame, options in PICTURES:
-        t = bt.trace(text, at=at)
+    for name, source, at, frame, options in PICTURES:
+        t = bt.trace(source, at=at)
         png = t.frames("png", **options)[frame]
         (folder / name).write_bytes(png)
         print(f"wrote {folder / name}")

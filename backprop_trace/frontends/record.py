@@ -59,8 +59,8 @@ class _Recorder:
             self.problem = GraphError(f"the function made more than {self.limits.max_nodes:,} "
                                       f"operations (raise limits.max_nodes)")
             raise _Stop
-        parts = []
-        values = []
+        parts: list[int | float] = []
+        values: list[float | None] = []
         for a in args:
             if isinstance(a, Recorded):
                 if a.recorder is not self:
@@ -71,7 +71,8 @@ class _Recorder:
                 parts.append(_constant(a))
                 values.append(float(a))
         self.ops.append((op, tuple(parts)))
-        value = None if any(v is None for v in values) else forward_value(op, values)
+        known = [v for v in values if v is not None]
+        value = forward_value(op, known) if len(known) == len(values) else None
         return Recorded(self, len(self.ops) - 1, value)
 
     def name(self, frame_locals: Mapping[str, Any], inputs: int) -> None:
@@ -179,6 +180,9 @@ class Recorded:
     def sqrt(self) -> Recorded:
         return self._op("sqrt", self)
 
+    def softplus(self) -> Recorded:
+        return self._op("softplus", self)
+
     @property
     def data(self) -> float:
         """The value at the given point (as micrograd's ``Value.data``)."""
@@ -203,7 +207,7 @@ class Recorded:
                          "does this; use numpy's instead (np.sin, np.exp, …) or the value's "
                          "methods (.tanh(), .relu(), …)")
 
-    __int__ = __index__ = __complex__ = __float__  # type: ignore[assignment]
+    __int__ = __index__ = __complex__ = __float__
 
     def __bool__(self) -> bool:
         raise TraceError("a recorded value used as a condition: compare it (x > 0) instead")

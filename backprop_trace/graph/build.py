@@ -10,7 +10,7 @@ from types import MappingProxyType
 from ..errors import GraphError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..ops import NAMED_CONSTANTS
-from ..parsing.syntax import NAME, NUM, Equation, Item, System
+from ..parsing.syntax import FN, NAME, NUM, Equation, Item, System
 from .tape import NodeKind, Tape
 
 __all__ = ["build_tape"]
@@ -28,8 +28,14 @@ def build_tape(system: System, *, output: str | None = None, inputs: Iterable[st
     equations = _by_name(system.equations)
     uses = {name: _uses(eq, equations) for name, eq in equations.items()}
     target = _choose_output(equations, uses, output)
-    ordered = _equations_in_forward_order(uses, target)
+    functions = {name: eq for name, eq in equations.items() if eq.params and name != target}
+    if functions:  # a call uses what the function's body uses
+        for name, eq in equations.items():
+            for called in _calls(eq, functions, set()):
+                uses[name] = list(dict.fromkeys(uses[name] + uses[called]))
+    ordered = [n for n in _equations_in_forward_order(uses, target) if n not in functions]
     builder = _Builder(equations, system.names, set(inputs) | set(equations[target].params), limits)
+    builder.functions = functions
     for param in equations[target].params:
         builder.input(param, equations[target].offset)
     for name in ordered:
@@ -43,6 +49,17 @@ def _by_name(equations: Sequence[Equation]) -> dict[str, Equation]:
         if eq.name in found:
             raise GraphError(f"{eq.name} is defined twice: keep one equation for it")
         found[eq.name] = eq
+    return found
+
+
+def _calls(eq: Equation, functions: dict[str, Equation], seen: set[str]) -> list[str]:
+    """The user-defined functions ``eq`` calls, directly or through other functions."""
+    found = []
+    for kind, text, n, offset in eq.code:
+        if kind == FN and text in functions and text not in seen:
+            seen.add(text)
+            found.append(text)
+            found += _calls(functions[text], functions, seen)
     return found
 
 
@@ -61,6 +78,9 @@ def _choose_output(equations: dict[str, Equation], uses: dict[str, list[str]],
         return output
     used = {n for name, names in uses.items() for n in names if n != name}
     sinks = [n for n in equations if n not in used]
+    values = [n for n in sinks if not equations[n].params]
+    if values:  # a function definition f(x) = … is the output only when nothing else is
+        sinks = values
     if len(sinks) == 1:
         return sinks[0]
     if not sinks:
@@ -120,6 +140,8 @@ class _Builder:
         self.limits = limits
         self.taken = set(names) | forced_inputs  # u1, u2, … skip these
         self.const_uses: dict[str, int] = {}
+        self.functions: dict[str, Equation] = {}  # user-defined, inlined where called
+        self.inlining: list[str] = []
 
     def tape(self, output: str) -> Tape:
         n = len(self.names)
@@ -201,6 +223,12 @@ class _Builder:
             if kind == NUM:
                 push(self.constant(text, offset))
                 continue
+            if kind == FN and text in self.functions:
+                arity = int(n)
+                args = tuple(stack[len(stack) - arity:])
+                del stack[len(stack) - arity:]
+                push(self.inline(text, args, offset))
+                continue
             # The node replaces its arguments on the stack.
             if n == 2:
                 a = stack[-2]
@@ -227,6 +255,50 @@ class _Builder:
         root = stack[-1]
         self.names[root] = name
         index[name] = root
+
+    def inline(self, function: str, args: tuple[int, ...], offset: int) -> int:
+        """A call of a user-defined function: its body, built on the argument nodes."""
+        eq = self.functions[function]
+        if len(args) != len(eq.params):
+            raise GraphError(f"{function} takes {len(eq.params)} argument"
+                             f"{'s' * (len(eq.params) != 1)} ({', '.join(eq.params)}), got "
+                             f"{len(args)}")
+        if function in self.inlining:
+            raise GraphError(f"{function} calls itself ({' → '.join([*self.inlining, function])}"
+                             f"): a function must be written without itself")
+        self.inlining.append(function)
+        bound = dict(zip(eq.params, args))
+        stack: list[int] = []
+        for kind, text, n, at in eq.code:
+            if kind == NAME:
+                stack.append(bound[text] if text in bound else self.variable(text, at, ()))
+            elif kind == NUM:
+                stack.append(self.constant(text, at))
+            elif kind == FN and text in self.functions:
+                arity = int(n)
+                inner = tuple(stack[len(stack) - arity:])
+                del stack[len(stack) - arity:]
+                stack.append(self.inline(text, inner, at))
+            else:
+                arity = int(n)
+                inner = tuple(stack[len(stack) - arity:])
+                del stack[len(stack) - arity:]
+                stack.append(self.operation(text, inner, at, abstract=kind != "op"))
+        self.inlining.pop()
+        return stack[-1]
+
+    def operation(self, op: str, args: tuple[int, ...], offset: int, abstract: bool) -> int:
+        node = len(self.names)
+        if node >= self.limits.max_nodes:
+            self.too_many()
+        self.names.append(None)
+        self.ops.append(op)
+        self.args.append(args)
+        self.levels.append(max(self.levels[a] for a in args) + 1)
+        self.offsets.append(offset)
+        if abstract:
+            self.abstract.add(node)
+        return node
 
     def variable(self, name: str, offset: int, params: tuple[str, ...]) -> int:
         if name in self.equations and name not in params:

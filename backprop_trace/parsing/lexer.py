@@ -9,13 +9,14 @@ from typing import Final, NamedTuple
 
 from ..errors import ParseError
 from ..limits import Limits
-from ..ops import CONSTANT_SPELLINGS
+from ..ops import CONSTANT_SPELLINGS, METHODS
 
 __all__ = ["Token", "tokenize", "SUPERSCRIPTS"]
 
 
 class Token(NamedTuple):
-    """``kind`` is num, name, op, sqrt, sup, nl or end; ``text`` is normalised ASCII."""
+    """``kind`` is num, name, op, sqrt, sup, method (the ``.`` of ``x.relu()``), nl or end;
+    ``text`` is normalised ASCII."""
 
     kind: str
     text: str
@@ -47,7 +48,8 @@ _TOKEN_RE: Final = re.compile(
 _LOOKALIKES: Final = dict(zip("аеорсухіјѕАВЕКМНОРСТХοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
                               "aeopcyxijsABEKMHOPCTXoABEZHIKMNOPTYX"))
 _HINTS: Final = {
-    ".": "'.' is only allowed inside a number (attribute access such as x.real is not math)",
+    ".": "'.' is only allowed inside a number or before a method such as .relu() (attribute "
+         "access such as x.real is not math)",
     "'": "strings are not allowed", '"': "strings are not allowed",
     "[": "square brackets are not allowed: use ( ) for grouping",
     "]": "square brackets are not allowed: use ( ) for grouping",
@@ -56,6 +58,7 @@ _HINTS: Final = {
     "!": "factorials are not supported",
 }
 _NAME_MAX: Final = 100
+_METHOD_RE: Final = re.compile(rf"(?:{'|'.join(METHODS)})\(\)")
 _RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
 
 
@@ -91,6 +94,9 @@ def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = N
                 tokens.append(Token("nl", "\n", at))
         elif char == "√":
             tokens.append(Token("sqrt", "√", at))
+        elif char == "." and _METHOD_RE.match(text, pos + 1) and tokens and (
+                tokens[-1].kind in ("name", "num") or tokens[-1].text == ")"):
+            tokens.append(Token("method", ".", at))  # (b + a).relu(), as micrograd writes
         elif char in _OPERATORS:
             if char in "({":
                 opened.append((char, at))

@@ -28,7 +28,8 @@ def parse_equations(text: str, limits: Limits) -> tuple[list[Equation], int]:
     ['u', 'x']
     """
     parser = _Parser(tokenize(text, limits), text, limits)
-    return [parser.equation(group) for group in parser.split_equations()], parser.count
+    equations = [eq for group in parser.split_equations() for eq in parser.equation(group)]
+    return equations, parser.count
 
 
 class _Parser:
@@ -56,19 +57,52 @@ class _Parser:
                 start = i + 1
         return groups
 
-    def equation(self, group: tuple[int, int]) -> Equation:
+    def equation(self, group: tuple[int, int]) -> list[Equation]:
+        """One equation; ``c += e`` is ``c = c + e`` (read in order, see system.py);
+        ``u = f(x) = e`` (the D2L form) is ``u = e`` and the function ``f(x) = e``."""
         start, stop = group
         self.folded.clear()  # ids of the last equation's dead nodes may come back
-        equals = [i for i in range(start, stop) if self._is(self.tokens[i], "=")]
-        if not equals or self._depth_at(equals[0], start) > 0:
-            return Equation("", (), postfix(self._expression(start, stop)),
-                            self.tokens[start].offset, False)
-        eq = equals[0]
-        name, params = self._head(start, eq)
-        if eq + 1 == stop:
-            self._fail("nothing after '=': write the expression on the right", self.tokens[eq])
-        return Equation(name, params, postfix(self._expression(eq + 1, stop)),
-                        self.tokens[start].offset)
+        equals = [i for i in range(start, stop) if self._is(self.tokens[i], "=")
+                  and self._depth_at(i, start) == 0]
+        if not equals:
+            return [Equation("", (), postfix(self._expression(start, stop)),
+                             self.tokens[start].offset, False)]
+        last = equals[-1]
+        if last + 1 == stop:
+            self._fail("nothing after '=': write the expression on the right",
+                       self.tokens[last])
+        heads, begin = [], start
+        for eq in equals:
+            heads.append((begin, eq))
+            begin = eq + 1
+        if len(heads) > 2:
+            self._fail("at most two names may be chained (u = f(x) = …)", self.tokens[equals[2]])
+        augmented = None
+        head_start, head_stop = heads[0]
+        before = self.tokens[head_stop - 1]
+        if len(heads) == 1 and head_stop - head_start == 2 and before.kind == "op" \
+                and before.text in "+-*/" and self.tokens[head_start].kind == "name":
+            augmented = before  # c += …
+            head_stop -= 1
+        expression = self._expression(last + 1, stop)
+        offset = self.tokens[start].offset
+        equations = []
+        for head_start, head_stop in heads if augmented is None else [(head_start, head_stop)]:
+            name, params = self._head(head_start, head_stop)
+            if len(heads) == 2 and head_start == start and params:
+                self._fail("in u = f(x) = …, the first name is the value's (u), the second the "
+                           "function's (f(x))", self.tokens[head_start])
+            if len(heads) == 2 and head_start != start and not params:
+                self._fail("'=' only separates an equation's name from its expression (a chain "
+                           "u = f(x) = … names a function second)", self.tokens[equals[1]])
+            body = expression
+            if augmented is not None:
+                op = {"+": "add", "-": "sub", "*": "mul", "/": "div"}[augmented.text]
+                body = Call(op, (Name(name, self.tokens[head_start].offset), expression),
+                            augmented.offset)
+            equations.append(Equation(name, params, postfix(body), offset,
+                                      augmented=augmented is not None))
+        return equations
 
     def _head(self, start: int, eq: int) -> tuple[str, tuple[str, ...]]:
         toks = self.tokens[start:eq]
@@ -123,6 +157,8 @@ class _Parser:
                     break
                 self.advance()
                 left = self.make("pow", (left, self.superscript(tok)), tok.offset)
+            elif tok.kind == "method":  # binds tighter than anything: -x.relu() = -(relu(x))
+                left = self.method(left, tok)
             elif self.implicit_product(tok):
                 if PRODUCT <= right_power:
                     break
@@ -172,6 +208,18 @@ class _Parser:
             self._fail(f"{name_tok.text} takes {op.arity} argument{'s' * (op.arity > 1)}, "
                        f"got {len(args)}", name_tok)
         return self.make(op.name, tuple(args), name_tok.offset)
+
+    def method(self, target: Expr, dot: Token) -> Expr:
+        """``x.relu()``: a one-argument function written as micrograd's methods are."""
+        self.advance()  # "."
+        name = self.advance()
+        if name.kind != "name":
+            self._unexpected(name, "a method name after '.' (such as relu)")
+        op = op_for_call(name.text)  # the lexer let through only METHODS with "()"
+        assert op is not None and op.arity == 1
+        self.advance()
+        self.advance()
+        return self.make(op.name, (target,), name.offset)
 
     def superscript(self, tok: Token) -> Expr:
         """A run of superscript characters (² , ⁻¹, ˣ) is the exponent, parsed on its own."""

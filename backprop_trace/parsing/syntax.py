@@ -68,6 +68,8 @@ class Equation:
     named: bool = True
     variables: tuple[str, ...] = None  # type: ignore[assignment]  # made from code if None
     """The names the expression reads, in order of appearance (with repeats)."""
+    augmented: bool = False
+    """``c += …``: a rebinding, so the system is a program read in order."""
 
     def __post_init__(self) -> None:
         if self.variables is None:

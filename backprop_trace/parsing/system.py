@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from ..errors import ParseError
+from ..errors import GraphError, ParseError
 from ..limits import DEFAULT_LIMITS, Limits
 from .parser import parse_equations
-from .syntax import Equation, System, all_names, names_in
+from .syntax import NAME, Equation, System, all_names, names_in
 from .templates import parse_by_templates
 
 __all__ = ["parse"]
@@ -35,12 +35,69 @@ def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Syste
     templated = parse_by_templates(text, limits)
     if templated is not None:
         named = _name_bare(list(templated[0]), text)
-        return System(named, text, templated[1] | {eq.name for eq in named})
-    equations, _ = parse_equations(text, limits)
-    if not equations:
-        raise ParseError("there is no equation: type an expression such as f = (x + y)*z", text, 0)
-    named = _name_bare(equations, text)
-    return System(named, text, all_names(named))
+        names = templated[1] | {eq.name for eq in named}
+    else:
+        equations, _ = parse_equations(text, limits)
+        if not equations:
+            raise ParseError("there is no equation: type an expression such as f = (x + y)*z",
+                             text, 0)
+        named = _name_bare(equations, text)
+        names = all_names(named)
+    if _is_program(named):
+        named = _read_in_order(named, text)
+        names = names | {eq.name for eq in named}
+    return System(named, text, frozenset(names))
+
+
+PRIMES: Final = ("", "′", "″", "‴")
+
+
+def _is_program(equations: tuple[Equation, ...]) -> bool:
+    """A name assigned twice, or an augmented assignment (``c += …``): the text is a program,
+    read in order. (``c = c + 1`` alone is a circular definition, not a program.)"""
+    seen: set[str] = set()
+    for eq in equations:
+        if eq.params:
+            continue
+        if eq.name in seen or eq.augmented:
+            return True
+        seen.add(eq.name)
+    return False
+
+
+def _read_in_order(equations: tuple[Equation, ...], text: str) -> tuple[Equation, ...]:
+    """Each assignment makes a new node (c, c′, c″, …) and every name refers to its latest
+    assignment above it, as in Python. Functions (``f(x) = …``) are left as they are."""
+    assigned = {eq.name for eq in equations if not eq.params}
+    current: dict[str, str] = {}
+    count: dict[str, int] = {}
+    used: set[str] = set()
+    result = []
+    for eq in equations:
+        if eq.params:
+            result.append(eq)
+            continue
+        code = []
+        for kind, name, n, offset in eq.code:
+            if kind == NAME and name in assigned:
+                if name not in current:
+                    raise ParseError(
+                        f"{name} is used before it is assigned: the equations are read as a "
+                        f"program, in order, because a name is assigned more than once or "
+                        f"with +=, -=, *=, /=; assign {name} above this line", text, offset)
+                name = current[name]
+                used.add(name)
+            code.append((kind, name, n, offset))
+        k = count.get(eq.name, 0)
+        if k and current[eq.name] not in used:
+            raise GraphError(f"{eq.name} is defined twice and its first value is never used: "
+                             f"keep one equation for {eq.name} (read as a program, in order, "
+                             f"the second replaces the first before anything uses it)")
+        count[eq.name] = k + 1
+        version = eq.name + (PRIMES[k] if k < len(PRIMES) else f"_{k}")
+        current[eq.name] = version
+        result.append(Equation(version, (), tuple(code), eq.offset, eq.named))
+    return tuple(result)
 
 
 def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:

@@ -46,6 +46,8 @@ class _Template(NamedTuple):
     start: int
     nodes: int  # numbers and operations, as the parser counts them
     calls: tuple[str, ...]  # the names of the functions called
+    reads_name: bool  # the equation's own name is read in its expression (c += …)
+    augmented: bool  # c += …
 
 
 def parse_by_templates(text: str,
@@ -92,8 +94,11 @@ def _by_lines(lines: list[str], limits: Limits) -> tuple[tuple[Equation, ...], i
         code = tuple([(kind, names[k] if kind == NAME else text, n, shift[k] + at)
                       for kind, text, n, at, k in template.items])
         start = base + template.start
-        if template.named:
-            equations.append(Equation(names[0], (), code, start, True, tuple(names[1:])))
+        if template.named:  # (c += …: the name is read too, so let the equation count)
+            read = (tuple(names[k] for kind, _, _, _, k in template.items if kind == NAME)
+                    if template.reads_name else tuple(names[1:]))
+            equations.append(Equation(names[0], (), code, start, True, read,
+                                      template.augmented))
         else:
             equations.append(Equation("", (), code, start, False, tuple(names)))
         count += template.nodes
@@ -121,5 +126,6 @@ def _template(shape: str, parts: list[str], limits: Limits) -> _Template | None:
             raise _NotTemplated  # a name the shape kept (``3x``: x follows a digit)
         k = bisect_left(places, at)
         items.append((kind, text, n, at - k, k))
+    reads_name = equation.named and any(kind == NAME and k == 0 for kind, _, _, _, k in items)
     return _Template(tuple(items), equation.named, equation.offset, count,
-                     tuple(_CALLS.findall(shape)))
+                     tuple(_CALLS.findall(shape)), reads_name, equation.augmented)

@@ -1,0 +1,199 @@
+"""Inputs as people already write them: Python functions, programs with reassignment, sympy
+expressions and D2L's notation trace like typed equations, against independent oracles."""
+
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import sympy as sp
+from generators import X, Y, well_formed
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import backprop_trace as bt
+
+MICROGRAD = """c = a + b
+d = a * b + b**3
+c += c + 1
+c += 1 + c + (-a)
+d += d * 2 + (b + a).relu()
+d += 3 * d + (b - a).relu()
+e = c - d
+f = e**2
+g = f / 2.0
+g += 10.0 / f"""
+AT = {"a": -4.0, "b": 2.0}
+
+
+def micrograd_program(a, b):
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    return g
+
+
+def check_micrograd_numbers(t):
+    # micrograd's README: 24.7041, 138.8338, 645.5773
+    assert f"{t.value:.4f}" == "24.7041"
+    assert f"{t.grad['a']:.4f}" == "138.8338" and f"{t.grad['b']:.4f}" == "645.5773"
+
+
+def test_micrograd_program_as_a_python_function():
+    t = bt.trace(micrograd_program, at=AT)
+    check_micrograd_numbers(t)
+    assert {"c", "c′", "c″", "d", "d′", "d″", "e", "f", "g", "g′"} <= set(t.tape.names)
+    assert t.output == "g′"  # the last assignment to g
+    assert t.check().ok
+
+
+def test_micrograd_program_as_text_and_from_a_file(tmp_path):
+    t = bt.trace(MICROGRAD, at=AT)
+    check_micrograd_numbers(t)
+    assert t.output == "g′" and t.check().ok
+    path = tmp_path / "micrograd.txt"
+    path.write_text("# micrograd's README\n" + MICROGRAD + "\n")
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", "--file", str(path), "--at",
+                           "a=-4,b=2", "-o", str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "= 138.8" in done.stdout and "= 645.6" in done.stdout
+
+
+def test_micrograd_itself_agrees_where_installed():
+    engine = pytest.importorskip("micrograd.engine")
+    a, b = engine.Value(-4.0), engine.Value(2.0)
+    g = micrograd_program(a, b)
+    g.backward()
+    t = bt.trace(micrograd_program, at=AT)
+    assert t.value == pytest.approx(g.data) and t.grad["a"] == pytest.approx(a.grad)
+    assert t.grad["b"] == pytest.approx(b.grad)
+
+
+_NUMPY = {"sin": np.sin, "cos": np.cos, "tanh": np.tanh, "exp": np.exp, "atan": np.arctan,
+          "sinh": np.sinh, "sigmoid": lambda v: v.sigmoid(), "softplus": lambda v: v.softplus()}
+
+
+@settings(max_examples=60)
+@given(well_formed(), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
+def test_random_python_functions_match_text_and_sympy(expr, x, y):
+    text, oracle = expr
+    if "softplus" in text:
+        return  # no micrograd-style method for it
+    fn = eval(f"lambda x, y: {text.replace('^', '**')} + 0 * x * y", _NUMPY)  # test code only
+    try:
+        from_text = bt.trace(f"f = {text} + 0*x*y", at={"x": x, "y": y})
+    except bt.DomainError:
+        return
+    if not all(math.isfinite(v) and abs(v) < 1e8 for v in from_text.grad.values()):
+        return
+    recorded = bt.trace(fn, at={"x": x, "y": y})
+    for name, symbol in (("x", X), ("y", Y)):
+        exact = float(sp.diff(oracle, symbol).evalf(subs={X: x, Y: y}))
+        assert recorded.grad[name] == pytest.approx(from_text.grad[name], rel=1e-9, abs=1e-12)
+        assert recorded.grad[name] == pytest.approx(exact, rel=1e-7, abs=1e-9)
+
+
+def test_numpy_ufuncs_and_methods_and_names():
+    def neuron(x1, x2, w1, w2, b):
+        n = x1 * w1 + x2 * w2 + b
+        return np.tanh(n)
+
+    t = bt.trace(neuron, at={"x1": 2, "x2": 0, "w1": -3, "w2": 1, "b": 6.8813735870195432})
+    assert t.value == pytest.approx(math.sqrt(0.5))
+    assert t.grad["x1"] == pytest.approx(-1.5) and t.grad["w1"] == pytest.approx(1.0)
+    assert "n" in t.tape.names
+
+
+def test_control_flow_runs_at_the_given_values():
+    def piecewise(x):
+        if x > 0:
+            return x * x
+        return -x
+
+    assert bt.trace(piecewise, at={"x": 3.0}).grad == {"x": 6.0}
+    assert bt.trace(piecewise, at={"x": -3.0}).grad == {"x": -1.0}
+    with pytest.raises(bt.TraceError, match="needs a value"):
+        bt.trace(piecewise)  # an abstract trace cannot take the branch
+    assert str(bt.trace(lambda x, y: x * y + np.sin(x)).grad_expr["x"]) == "y + cos(x)"
+
+
+@pytest.mark.parametrize("fn,message", [
+    (lambda x: math.sin(x), "np.sin"),
+    (lambda x: float(x) * 2, "leaves the trace"),
+    (lambda x: (x, x), "returned 2 values"),
+    (lambda x: 3.0, "not a value computed"),
+    (lambda x: {}["k"], "raised KeyError"),
+    (lambda x: x + "a", "str"),
+    (lambda x: np.floor(x), "not one of the operations"),
+])
+def test_leaving_the_traced_world_is_a_clear_error(fn, message):
+    with pytest.raises(bt.TraceError, match=message):
+        bt.trace(fn, at={"x": 1.5})
+
+
+def test_a_function_that_loops_forever_is_stopped():
+    def forever(x):
+        while True:
+            pass
+
+    with pytest.raises(bt.TraceError, match="loop forever"):
+        bt.trace(forever, at={"x": 1.0})
+
+
+def test_sympy_expressions_and_equations():
+    x, y = sp.symbols("x y", real=True)
+    t = bt.trace(sp.sin(x) * y, at={"x": 0.5, "y": 2})
+    assert t.grad["x"] == pytest.approx(2 * math.cos(0.5)) and t.grad["y"] == pytest.approx(
+        math.sin(0.5))
+    t = bt.trace(sp.Eq(sp.Symbol("u"), 3 * x**2 - 4 * x), at={"x": 1})
+    assert t.output == "u" and t.grad == {"x": 2.0}
+    expr = sp.sqrt(x**2 + y**2) + sp.exp(x) / 2 - sp.Rational(1, 3) * y
+    t = bt.trace(expr, at={"x": 1, "y": 2})
+    for name, symbol in (("x", x), ("y", y)):
+        assert t.grad[name] == pytest.approx(float(sp.diff(expr, symbol).subs({x: 1, y: 2})))
+
+
+def test_d2l_chained_definition_and_functions_inlined():
+    t = bt.trace("u = f(x) = 3x² − 4x", at={"x": 1})
+    assert t.output == "u" and t.grad == {"x": 2.0}
+    t = bt.trace("f(x, y) = x*y + y; g = f(a, b) * 2", at={"a": 2, "b": 3})
+    assert t.output == "g" and t.grad == {"a": 6.0, "b": 6.0}  # ∂/∂a 2b, ∂/∂b 2(a + 1)
+    t = bt.trace("sq(t) = t*t; h(a) = sq(a) + 1; y = h(x) * sq(z)", at={"x": 2, "z": 3})
+    assert t.grad == {"x": 36.0, "z": 30.0} and t.check().ok
+    assert bt.trace("f(x) = x^2").inputs == ("x",)  # alone, a function is the output
+    with pytest.raises(bt.GraphError, match="calls itself"):
+        bt.trace("f(x) = f(x) + 1; y = f(2)")
+
+
+def test_programs_read_in_order_and_say_so_when_they_cannot_be():
+    t = bt.trace("c = a + b\nc = c * 2\nc += 1", at={"a": 1, "b": 2})
+    assert t.output == "c″" and t.value == 7.0 and t.grad == {"a": 2.0, "b": 2.0}
+    with pytest.raises(bt.ParseError, match="read as a program, in order"):
+        bt.trace("c = d + 1; d = 2; c = c + d")
+    with pytest.raises(bt.ParseError, match="c is used before it is assigned"):
+        bt.trace("c += 1")
+    assert bt.trace("y = (x + 1).relu() * x.tanh()", at={"x": 0.5}).check().ok
+    with pytest.raises(bt.ParseError, match="before a method such as .relu"):
+        bt.trace("y = x.real()")
+
+
+def test_constants_e_and_pi_unless_given_values():
+    assert bt.trace("y = π*x + e*x", at={"x": 1}).inputs == ("x",)
+    assert set(bt.trace("y = e*x", at={"x": 1, "e": 2}).inputs) == {"e", "x"}
+
+
+def test_the_text_path_still_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for text in ["__import__('os').system('touch pwned')", "x.__class__", "(lambda: 1)()"]:
+        with pytest.raises(bt.TraceError):
+            bt.trace(text)
+    assert not os.path.exists("pwned")
