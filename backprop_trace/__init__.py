@@ -13,7 +13,15 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import DomainError, GraphError, ParseError, RenderError, TraceError
+from .errors import (
+    DomainError,
+    FrameIndexError,
+    GraphError,
+    OptionError,
+    ParseError,
+    RenderError,
+    TraceError,
+)
 from .limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -26,7 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["trace", "Trace", "Step", "Formula", "Frame", "CheckReport", "LimitRow", "Tangent",
            "Limits", "DEFAULT_LIMITS",
-           "TraceError", "ParseError", "GraphError", "DomainError", "RenderError"]
+           "TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError",
+           "FrameIndexError"]
 __version__ = "0.1.0"
 
 _LAZY = {"trace": ".tracing", "Trace": ".tracing", "Step": ".autodiff.steps",

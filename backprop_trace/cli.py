@@ -302,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(command).parse_args(argv)
         lines = _RUNNERS[command](args)
     except TraceError as exc:
-        print(f"backprop-trace: error: {exc}", file=sys.stderr)
+        print(f"backprop-trace: error: {_printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("backprop-trace: interrupted", file=sys.stderr)
@@ -313,6 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # the reader stopped (| head -1): end quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _printable(text: str) -> str:
+    """A message as it may reach a terminal: control characters (ESC, …) shown escaped."""
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 _VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--output", "-o", "--out", "--format",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError"]
+__all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError",
+           "FrameIndexError"]
 
 
 class TraceError(ValueError):
@@ -40,6 +41,10 @@ class DomainError(TraceError):
 
 class OptionError(TraceError):
     """An option is not one of its choices (a theme, format, direction, frame number, …)."""
+
+
+class FrameIndexError(OptionError, IndexError):
+    """A frame number out of range (also an IndexError, as sequences raise)."""
 
 
 class RenderError(TraceError):

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Limits", "DEFAULT_LIMITS"]
+from .errors import OptionError
+
+__all__ = ["Limits", "DEFAULT_LIMITS", "recursion_room", "MAX_DEPTH_CEILING"]
+
+MAX_DEPTH_CEILING: Final = 10_000
 
 
 @dataclass(frozen=True)
@@ -22,21 +30,53 @@ class Limits:
     max_nodes: int = 25_000
     """Nodes in the computational graph (inputs, constants and operations)."""
     max_depth: int = 200
-    """Nesting depth of one expression (parentheses, powers, unary signs, calls)."""
+    """Nesting depth of one expression (parentheses, powers, unary signs, calls); at most
+    10,000, deeper would overflow the interpreter's own stack."""
     max_exponent: float = 1_000
     """Largest magnitude of a constant exponent (``x^1000`` is fine, ``x^1e9`` is not)."""
     max_number_digits: int = 100
     """Longest numeric literal, in characters."""
-    max_layout_work: float = 2e11
+    max_array_elements: int = 1_000_000
+    """Elements of one input array."""
+    max_output_bytes: float = 500e6
+    """Bytes ``render`` may write in one run (frames, player, narrative, JSON), estimated and
+    checked before anything is written."""
+    max_expression_size: int = 400
+    """Nodes of the output's expression written out in the inputs, beyond which whole
+    expressions (``grad_expr``, ``expr``, sympy.diff in ``check()``) are not formed: they grow
+    exponentially with reuse. The compact chain-rule forms are always available."""
+    max_layout_work: float = 5e10
     """Work the layout engine may do for one picture, in wasmtime fuel units (about 3e9 a
-    second on the development machine; a 300-node graph takes 1.2e9)."""
+    second on the development machine; a 300-node graph takes 1.2e9, the 1,286-node benchmark
+    about 2e10)."""
 
     def __post_init__(self) -> None:
         for name in ("max_chars", "max_nodes", "max_depth", "max_exponent", "max_number_digits",
+                     "max_array_elements", "max_output_bytes", "max_expression_size",
                      "max_layout_work"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"Limits.{name} must be a positive number, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value) or value <= 0:
+                raise OptionError(f"Limits.{name} must be a positive finite number, got "
+                                  f"{value!r}")
+        if self.max_depth > MAX_DEPTH_CEILING:
+            raise OptionError(f"Limits.max_depth can be at most {MAX_DEPTH_CEILING:,}: deeper "
+                              f"nesting would overflow the interpreter's stack")
 
 
 DEFAULT_LIMITS: Final = Limits()
+
+
+@contextmanager
+def recursion_room(depth: int) -> Iterator[None]:
+    """Room on Python's stack for walking ``depth`` levels of nesting recursively (the
+    parser's and sympy's walks take a few frames a level)."""
+    needed = 8 * depth + 1_000
+    previous = sys.getrecursionlimit()
+    if needed > previous:
+        sys.setrecursionlimit(needed)
+    try:
+        yield
+    finally:
+        if needed > previous:
+            sys.setrecursionlimit(previous)

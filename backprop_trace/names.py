@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import numpy as np
 
-__all__ = ["pretty_name", "latex_name", "fmt_number", "superscript"]
+__all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP: Final = str.maketrans("0123456789-+()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾")
@@ -18,6 +18,7 @@ _NAME_RE: Final = re.compile(r"^(?![\d.])(.*?[^\d_])_?(\d+)$")
 _GREEK_WORDS: Final = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ",
     "lambda_": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "pi": "π",
+    "rho": "ρ", "chi": "χ", "nu": "ν",
 }
 _SHOWN_ELEMENTS: Final = 6
 
@@ -93,3 +94,19 @@ def fmt_number(value: Any, *, unicode: bool = True) -> str:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}e{int(exponent)}"
     return text.replace("-", "−") if unicode else text
+
+
+_INVISIBLE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                               "\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """User text as it may appear in a file or page: line ends as ``\\n``, no control or
+    direction-changing characters, no lone surrogates (each becomes U+FFFD).
+
+    >>> clean_text("y = x # a\\r```\\r<x>\\x1b[2J\\u202e")
+    'y = x # a\\n```\\n<x>[2J'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.encode("utf-8", "replace").decode("utf-8", "replace")
+    return _INVISIBLE.sub("", text)

@@ -16,6 +16,7 @@ import sympy as sp
 from .autodiff import TraceData, backward, forward
 from .autodiff.calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
 from .autodiff.check import CheckReport, check_trace
+from .autodiff.forward import check_constants
 from .autodiff.steps import Step
 from .collector import collector_paused
 from .drawing.raster import convert_svg
@@ -26,6 +27,7 @@ from .errors import GraphError, TraceError
 from .graph import Tape, build_tape
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
+from .names import clean_text
 from .notebook import Frame, player_html, slider_widget
 from .parsing import System, parse
 from .printing.formulas import Formula, chain_rule
@@ -53,9 +55,12 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
         system = _equations(source, more, at, limits)
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
         wrt_names = _check_wrt(tape, wrt)
-        values = forward(tape, at) if at is not None else None
+        values = forward(tape, at, limits) if at is not None else None
+        if values is None:
+            check_constants(tape)
         columns, adjoint = backward(tape, values, wrt_names)
-        return Trace(TraceData(tape, wrt_names, values, adjoint, columns, system.text, limits))
+        return Trace(TraceData(tape, wrt_names, values, adjoint, columns,
+                               clean_text(system.text), limits))
 
 
 def _equations(source: Any, more: tuple[str, ...], at: Mapping[str, Any] | None,
@@ -85,7 +90,9 @@ def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
     inputs = tape.input_names
     if wrt is None:
         return inputs
-    names = [wrt] if isinstance(wrt, str) else list(wrt)
+    names = [wrt] if isinstance(wrt, str) else list(wrt) if isinstance(wrt, Iterable) else None
+    if names is None or not all(isinstance(w, str) for w in names):
+        raise GraphError(f"wrt must name inputs (a name or a list of names), got {wrt!r:.40}")
     for name in names:
         if name not in inputs:
             raise GraphError(f"cannot differentiate with respect to {name!r}: it is not an "
@@ -174,11 +181,13 @@ class Trace:
     @cached_property
     def expr(self) -> sp.Expr:
         """The output as one sympy expression in the inputs."""
+        self.data.require_small_expression("expr")
         return self.data.view.expr(self.output)
 
     def node_expr(self, node: str) -> sp.Expr:
         """Any node's value as a sympy expression in the inputs."""
         self.data.require_variable(node)
+        self.data.require_small_expression("node_expr")
         return self.data.view.expr(node)
 
     def local_expr(self, node: str) -> sp.Expr:

@@ -24,6 +24,10 @@ CASES = [
     ("2,000-fold fan-out, with values", "y = " + "*".join(["x"] * 2000), 5.0),
     ("200 nodes fanning out twice, steps' totals",
      "\n".join(["u0 = x"] + [f"u{i} = sin(u{i - 1}) * u{i - 1}" for i in range(1, 200)]), 1.0),
+    ("100-factor fan-out, all frames", "y = " + "*".join(["x"] * 100), 5.0),
+    ("12-equation blow-up, check() and expandable",
+     "; ".join(["u1 = x + x*x"] + [f"u{i} = u{i - 1} + u{i - 1}*u{i - 1}" for i in range(2, 13)]),
+     5.0),
 ] + [(f"corpus: {c['why']}", c["text"], 2.0) for c in CORPUS]
 
 
@@ -31,6 +35,13 @@ def answer(name: str, text: str) -> None:
     try:
         if "with values" in name:
             _ = bt.trace(text, at={"x": 1.0}).grad
+            return
+        if "all frames" in name:
+            _ = bt.trace(text, at={"x": 1.0}).frames()
+            return
+        if "blow-up" in name:
+            t = bt.trace(text, at={"x": 0.5})
+            _ = t.check(), t.expandable
             return
         t = bt.trace(text)
         _ = [str(s.total_expr) for s in t.steps]

@@ -60,7 +60,7 @@ def test_results_display_themselves():
     t = bt.trace(GATE[0], at=GATE[1])
     frame = t.frame(2)
     assert len(repr(frame)) < 200 and frame._repr_svg_().startswith("<?xml")
-    assert "| x |" in t.check()._repr_markdown_() and "**OK**" in t.check()._repr_markdown_()
+    assert "| x |" in t.check()._repr_markdown_() and "**OK:" in t.check()._repr_markdown_()
     assert t.chain_rule("x")._repr_latex_().startswith("$")
     assert all(type(s.total) is float for s in t.steps)
     t.grad["x"] = 99.0  # a copy: editing it changes nothing

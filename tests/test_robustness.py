@@ -185,7 +185,7 @@ def test_files_are_replaced_atomically(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(files.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(bt.RenderError, match="disk full"):
         out.write("steps.md", "new")
     monkeypatch.setattr(files.os, "replace", real_replace)
     assert (tmp_path / "steps.md").read_text() == "old"

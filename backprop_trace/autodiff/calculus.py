@@ -3,13 +3,14 @@ tangent line at a point (both from the trace's own forward pass and gradient).""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 
-from ..errors import DomainError, GraphError
+from ..errors import DomainError, GraphError, OptionError
 from .result import TraceData
 
 __all__ = ["LimitRow", "limit_table", "Tangent", "tangent", "curve", "scalar_input",
@@ -52,6 +53,9 @@ def limit_table(t: TraceData, var: str | None = None,
                 steps: Sequence[float] = DEFAULT_STEPS) -> tuple[LimitRow, ...]:
     """(f(x+h) − f(x))/h for shrinking h, next to the exact derivative ``t.grad[var]``."""
     name = scalar_input(t, var)
+    if not 1 <= len(steps) <= 30 or not all(isinstance(h, (int, float)) and not isinstance(
+            h, bool) and math.isfinite(h) and h != 0 for h in steps):
+        raise OptionError(f"steps must be 1 to 30 finite, non-zero numbers h, got {steps!r:.60}")
     x, fx, exact = float(t.values[name]), float(t.value), float(t.grad[name])
     rows = []
     for h in steps:

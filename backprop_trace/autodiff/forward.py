@@ -19,19 +19,21 @@ import numpy as np
 from ..errors import DomainError, GraphError
 from ..graph import NodeKind, Tape
 from ..graph.labels import node_text
+from ..limits import DEFAULT_LIMITS, Limits
 from ..names import fmt_number, pretty_name
 from ..ops import CALLABLE, NAMED_CONSTANTS
 from .rules import RULES
 
-__all__ = ["forward", "forward_by_node", "level_groups", "input_values", "explain_float_error",
-           "Values"]
+__all__ = ["forward", "check_constants", "forward_by_node", "level_groups", "input_values",
+           "explain_float_error", "Values"]
 
 Values = Union[Sequence[Any], np.ndarray]
 """Node values by node index: a float64 array (scalar inputs, by level), or a list of numpy
 scalars or arrays."""
 
 
-def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
+def input_values(tape: Tape, at: Mapping[str, Any],
+                 limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Check and convert ``at``: every input named once, numbers or arrays that broadcast."""
     inputs = tape.input_names
     known = set(inputs)
@@ -53,10 +55,19 @@ def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
             raise DomainError(f"the value of {name} must be a number or an array of numbers, "
                               f"got {raw!r}")
         try:
+            kind = np.asarray(raw).dtype.kind
+            if kind not in "iuf" and kind != "O":  # complex, dates, text, bools: not numbers
+                raise TypeError
             value = np.asarray(raw, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise DomainError(f"the value of {name} must be a number or an array of numbers, "
-                              f"got {raw!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            shown = repr(raw)
+            shown = shown if len(shown) <= 60 else shown[:57] + "…"
+            raise DomainError(f"the value of {name} must be a real number or an array of real "
+                              f"numbers (at most 1.8e308), got {shown}") from None
+        if value.size > limits.max_array_elements:
+            raise DomainError(f"the value of {name} has {value.size:,} elements, more than "
+                              f"limits.max_array_elements = {limits.max_array_elements:,} "
+                              f"(raise it to trace larger arrays)")
         if not np.all(np.isfinite(value)):
             raise DomainError(f"the value of {name} is {fmt_number(value)}: give finite numbers")
         values[name] = value[()] if value.ndim == 0 else value
@@ -69,12 +80,12 @@ def input_values(tape: Tape, at: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def forward(tape: Tape, at: Mapping[str, Any]) -> Values:
+def forward(tape: Tape, at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> Values:
     """Every node's value (constants included), indexed by node."""
     abstract = [i for i, flag in enumerate(tape.abstract) if flag]
     if abstract:
         _refuse_abstract(tape.ops[abstract[0]])
-    given = input_values(tape, at)
+    given = input_values(tape, at, limits)
     if not any(isinstance(v, np.ndarray) for v in given.values()):
         groups = level_groups(tape)
         if len(groups) * 8 <= len(tape):  # wide enough for whole-level numpy calls to pay
@@ -137,6 +148,21 @@ def _forward_by_level(tape: Tape, given: Mapping[str, Any],
     return values
 
 
+def check_constants(tape: Tape) -> None:
+    """The parts of the graph that use no input (``sqrt(-1)``, ``asin(2)``, ``1/0``) must be
+    real numbers even when no values are given: the symbolic view cannot compare them."""
+    known: dict[int, Any] = {i: np.float64(_constant(tape.texts[i])) for i in tape.constant_nodes}
+    with np.errstate(all="raise", under="ignore"):
+        for i in tape.operation_nodes.tolist():
+            args = tape.args[i]
+            if tape.abstract[i] or not all(a in known for a in args):
+                continue
+            try:
+                known[i] = RULES[tape.ops[i]].forward(*[known[a] for a in args])
+            except FloatingPointError as exc:
+                raise DomainError(_undefined(tape, i, known, exc)) from None
+
+
 def _refuse_abstract(name: str) -> None:
     # a misspelt function (sine, sigmod) is an abstract one too: say what was meant
     import difflib  # only on this error path, not at every start-up
@@ -162,7 +188,7 @@ def explain_float_error(exc: FloatingPointError) -> str:
     return "the argument is outside the function's domain"
 
 
-def _undefined(tape: Tape, node: int, values: Sequence[Any], exc: FloatingPointError) -> str:
+def _undefined(tape: Tape, node: int, values: Any, exc: FloatingPointError) -> str:
     """The diagnosis of a failed node: what it computes and at which argument values."""
     parts = [f"{pretty_name(tape.names[a])} = {fmt_number(values[a])}"
              for a in dict.fromkeys(tape.args[node]) if tape.kinds[a] is not NodeKind.CONST]

@@ -68,5 +68,25 @@ def compile_expr(expr: sp.Expr, symbols: Sequence[sp.Symbol] = ARGS) -> Fn:
 @functools.cache
 def numeric_partials(op_name: str) -> tuple[Fn, ...]:
     """The op's partials as numeric functions of its argument values, compiled once per op."""
+    if op_name == "pow":
+        return _POW_PARTIALS
     partials = RULES[op_name].partials
     return tuple(compile_expr(p, ARGS[: max(len(partials), 1)]) for p in partials)
+
+
+def _pow_base(v: Sequence[Any]) -> Any:
+    """∂(a^b)/∂a = b·a^(b−1), which is 0 where b = 0 (x⁰ is constant, even at x = 0)."""
+    a, b = v
+    zero = np.equal(b, 0)
+    return np.where(zero, 0.0, b * np.where(zero, 1.0, a) ** (b - 1))[()]
+
+
+def _pow_exponent(v: Sequence[Any]) -> Any:
+    """∂(a^b)/∂b = a^b·ln a, whose limit is 0 at a = 0 for b > 0."""
+    a, b = v
+    at_zero = np.equal(a, 0) & np.greater(b, 0)
+    safe = np.where(at_zero, 1.0, a)
+    return np.where(at_zero, 0.0, safe**b * np.log(safe))[()]
+
+
+_POW_PARTIALS: Final[tuple[Fn, ...]] = (_pow_base, _pow_exponent)

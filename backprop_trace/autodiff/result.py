@@ -22,6 +22,9 @@ from .symbolic import SymbolicView
 
 __all__ = ["TraceData", "EXPANSION_LIMIT"]
 
+_EXPRESSION_DEPTH: Final = 100
+"""sympy walks expressions recursively; deeper ones are left in the compact form."""
+
 EXPANSION_LIMIT: Final = 60
 """Operations up to which outputs expand gradients into the inputs (beyond, sizes explode)."""
 
@@ -85,12 +88,31 @@ class TraceData:
 
     @cached_property
     def grad_expr(self) -> Mapping[str, sp.Expr]:
+        self.require_small_expression("grad_expr")
         return MappingProxyType(self.view.grad_exprs(self.wrt))
+
+    def require_small_expression(self, what: str) -> None:
+        """Whole expressions in the inputs only where they stay small: they grow
+        exponentially with reuse, and sympy would take minutes or run out of memory."""
+        size = self.tape.expanded_size
+        depth = self.tape.levels[self.tape.output]
+        if depth > _EXPRESSION_DEPTH:
+            raise GraphError(f"{what}: the output is nested {depth} operations deep, more than "
+                             f"the {_EXPRESSION_DEPTH} sympy can take apart reliably; use "
+                             f"adjoint_expr(x), the compact chain-rule form")
+        if size > self.limits.max_expression_size:
+            shown = f"{size:,}" if size < 10**9 else "over 1,000,000,000"
+            raise GraphError(f"{what}: the output written out in the inputs has {shown} nodes, "
+                             f"more than limits.max_expression_size = "
+                             f"{self.limits.max_expression_size:,}; use adjoint_expr(x), the "
+                             f"compact chain-rule form, or raise the limit")
 
     @property
     def expandable(self) -> bool:
         """Whether whole expressions in the inputs stay readable (and cheap) for this graph."""
-        return self.tape.operation_count <= EXPANSION_LIMIT
+        return (self.tape.operation_count <= EXPANSION_LIMIT
+                and self.tape.expanded_size <= self.limits.max_expression_size
+                and self.tape.levels[self.tape.output] <= _EXPRESSION_DEPTH)
 
     def require_variable(self, node: str) -> None:
         if node not in self.tape.index or self.tape.is_constant(node):

@@ -23,7 +23,7 @@ from .numeric import numeric_partials
 from .rules import RULES
 from .steps import StepColumns
 
-__all__ = ["backward", "active_nodes"]
+__all__ = ["backward", "active_nodes", "sum_to_shape"]
 
 
 def active_nodes(tape: Tape, wrt: Collection[str]) -> set[str]:
@@ -126,7 +126,7 @@ def _accumulate(tape: Tape, values: Values, nodes: list[int], vias: list[int],
     for node, via, partial in zip(nodes, vias, local):
         contribution = adjoint[via] * partial
         if not scalars:
-            contribution = _sum_to_shape(contribution, np.shape(values[node]))
+            contribution = sum_to_shape(contribution, np.shape(values[node]))
         previous = adjoint[node]
         # Summed, never assigned: a node used twice gets both contributions.
         adjoint[node] = total = contribution if previous is None else previous + contribution
@@ -140,7 +140,7 @@ def _accumulate(tape: Tape, values: Values, nodes: list[int], vias: list[int],
             raise FloatingPointError("overflow")  # Python floats overflow quietly: diagnose
         return (local_array, upstream, contributions, total_column), adjoint
     upstream_column = [one, *(adjoint[via] for via in vias)]
-    contribution_column = [one, *(_sum_to_shape(adjoint[via] * partial, np.shape(values[node]))
+    contribution_column = [one, *(sum_to_shape(adjoint[via] * partial, np.shape(values[node]))
                                   for node, via, partial in zip(nodes, vias, local))]
     return ([one, *local], upstream_column, contribution_column, total_column), adjoint
 
@@ -166,7 +166,7 @@ def _diagnose(tape: Tape, values: Values, nodes: list[int], vias: list[int],
                     f"undefined at {name} = {fmt_number(values[arg])}: "
                     f"{explain_float_error(exc)}") from None
             try:
-                contribution = _sum_to_shape(adjoint[via] * local, np.shape(values[node]))
+                contribution = sum_to_shape(adjoint[via] * local, np.shape(values[node]))
                 previous = adjoint[node]
                 adjoint[node] = contribution if previous is None else previous + contribution
             except FloatingPointError as exc:
@@ -180,7 +180,7 @@ def _ones_like(value: Any) -> Any:
     return one[()] if one.ndim == 0 else one
 
 
-def _sum_to_shape(value: Any, shape: tuple[int, ...]) -> Any:
+def sum_to_shape(value: Any, shape: tuple[int, ...]) -> Any:
     """Sum a broadcast contribution back to the receiving node's shape (a scalar used with an
     array gets the sum of the elementwise contributions, as the gradient of their sum)."""
     if np.shape(value) == shape:

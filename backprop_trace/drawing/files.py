@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
+import time
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from ..errors import RenderError
 
@@ -29,27 +31,41 @@ _FILE_MODE: Final = 0o666 & ~_umask()
 
 
 class OutputDir:
+    """An output folder this run writes into; one run at a time holds it (a lock file), so
+    two runs sharing a folder never mix their files."""
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise RenderError(f"cannot create the output directory {str(self.path)!r}: "
-                              f"{exc.strerror}") from None
+            raise RenderError(f"cannot create the output directory {str(self.path)[:200]!r}: "
+                              f"{exc.strerror or exc}") from None
+        if not self.path.is_dir():
+            raise RenderError(f"{str(self.path)[:200]!r} is not a directory")
         if not os.access(self.path, os.W_OK):
             raise RenderError(f"the output directory {str(self.path)!r} is not writable")
         self.written: list[Path] = []
+        self._lock = _lock(self.path)
         for leftover in self.path.glob(".*.tmp"):
             # a temp file of a run that was killed before it could clean up
             if _TEMP_RE.fullmatch(leftover.name):
                 leftover.unlink(missing_ok=True)
 
     def write(self, name: str, data: str | bytes) -> Path:
-        """Write ``name`` (a plain file name, never a path) atomically."""
+        """Write ``name`` (a plain file name, never a path) atomically; a failure (a full
+        disk, a folder in the way, no permission) is a RenderError naming the file."""
         if Path(name).name != name or name in ("", ".", ".."):
             raise ValueError(f"not a plain file name: {name!r}")
+        try:
+            return self._write(name, data)
+        except OSError as exc:
+            raise RenderError(f"cannot write {str(self.path / name)!r}: "
+                              f"{exc.strerror or exc}") from None
+
+    def _write(self, name: str, data: str | bytes) -> Path:
         target = self.path / name
-        raw = data.encode() if isinstance(data, str) else data
+        raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.path)
         try:
             os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
@@ -66,6 +82,18 @@ class OutputDir:
         self.written.append(target)
         return target
 
+    def close(self) -> None:
+        """Let the next run have the folder."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> OutputDir:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def remove_own(self, name: str) -> None:
         """Remove one of the files this tool writes, if an earlier run left it."""
         target = self.path / name
@@ -77,3 +105,35 @@ class OutputDir:
         for entry in self.path.iterdir():
             if OWN_FILE_RE.fullmatch(entry.name) and entry.name not in keep and entry.is_file():
                 entry.unlink()
+
+
+LOCK_NAME: Final = ".backprop-trace.lock"
+_LOCK_WAIT_S: Final = 30.0
+
+
+def _lock(folder: Path) -> Any:
+    """An exclusive lock on ``folder`` (its lock file, held open), waited for up to 30 s."""
+    try:
+        handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held until close()
+    except OSError as exc:
+        raise RenderError(f"cannot lock the output directory {str(folder)[:200]!r}: "
+                          f"{exc.strerror or exc}") from None
+    deadline = time.monotonic() + _LOCK_WAIT_S
+    while True:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except OSError:
+            if time.monotonic() > deadline:
+                handle.close()
+                raise RenderError(f"another run is writing to {str(folder)[:200]!r}: wait for "
+                                  f"it or choose another folder with -o") from None
+            time.sleep(0.1)

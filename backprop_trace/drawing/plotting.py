@@ -61,11 +61,11 @@ def plot_tangent(t: TraceData, out_dir: str | Path, var: str | None = None, *,
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    out = OutputDir(out_dir)
     paths = []
-    for fmt in formats:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-        paths.append(out.write(f"tangent.{fmt}", buffer.getvalue()))
+    with OutputDir(out_dir) as out:
+        for fmt in formats:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+            paths.append(out.write(f"tangent.{fmt}", buffer.getvalue()))
     plt.close(fig)
     return paths

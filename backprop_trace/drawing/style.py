@@ -51,6 +51,8 @@ EDGE_ARROW_SIZE: Final = 0.7
 LAYOUT_RANKSEP: Final = "0.25"
 """Between a box and the label block on its wire (each edge with a label spans two ranks)."""
 GRAPH_ATTRIBUTES: Final = {"nodesep": "0.35", "ranksep": "0.7", "pad": "0.2"}
+WIDE_FAN_OUT: Final = 16
+"""A node used by more operations than this caps the layout's effort too."""
 LARGE_GRAPH_ATTRIBUTES: Final = {"mclimit": "0.2", "nslimit": "2", "nslimit1": "2",
                                  "searchsize": "10", "remincross": "false"}
 """Graphviz's crossing-minimisation effort capped for graphs too large to read."""

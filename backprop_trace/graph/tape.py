@@ -102,6 +102,17 @@ class Tape:
                 found[names[a]][names[i]] = None
         return {name: tuple(users) for name, users in found.items()}
 
+    @cached_property
+    def expanded_size(self) -> int:
+        """How many nodes the output's expression has when written out in the inputs (shared
+        parts repeated): grows exponentially with reuse (u2 = u1 + u1·u1, …); capped."""
+        cap = 10**9
+        sizes = [1] * len(self)
+        for i, node_args in enumerate(self.args):
+            if node_args:
+                sizes[i] = min(cap, 1 + sum(sizes[a] for a in node_args))
+        return sizes[self.output]
+
     # -- columns for the engine ---------------------------------------------------------------
 
     @cached_property

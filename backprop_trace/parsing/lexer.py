@@ -57,6 +57,8 @@ _HINTS: Final = {
     "@": "'@' is not an operator here: use * or · to multiply",
     "!": "factorials are not supported",
 }
+_GREEK_LOOKALIKES: Final = {"χ": ("x", "chi"), "ν": ("v", "nu"), "ρ": ("p", "rho")}
+"""Greek letters read as Latin ones on a slide: two variables that look the same."""
 _NAME_MAX: Final = 100
 _METHOD_RE: Final = re.compile(rf"(?:{'|'.join(METHODS)})\(\)")
 _RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
@@ -124,8 +126,17 @@ def _fold_letters(text: str, base: int, source: str) -> str:
     if text.isascii():
         return text
     chars = list(text)
+    comment = False
     for i, c in enumerate(chars):
-        if c.isascii() or c in _GREEK or c in SUPERSCRIPTS:
+        if c == "#":
+            comment = True  # a comment may hold any letter (# Größe)
+        elif c == "\n":
+            comment = False
+        if comment or c.isascii() or c in SUPERSCRIPTS:
+            continue
+        if c in _GREEK_LOOKALIKES:
+            raise ParseError(_describe_bad_char(c), source, base + i)
+        if c in _GREEK:
             continue
         if not unicodedata.category(c).startswith("L"):
             continue
@@ -140,6 +151,10 @@ def _fold_letters(text: str, base: int, source: str) -> str:
 def _describe_bad_char(char: str) -> str:
     if char in _HINTS:
         return _HINTS[char]
+    if char in _GREEK_LOOKALIKES:
+        latin, word = _GREEK_LOOKALIKES[char]
+        return (f"'{char}' (Greek {word}) looks like the Latin letter '{latin}' on a slide: "
+                f"write '{latin}', or spell the Greek letter: {word}")
     name = unicodedata.name(char, f"U+{ord(char):04X}")
     if char in _LOOKALIKES:
         return (f"'{char}' ({name}) only looks like the Latin letter '{_LOOKALIKES[char]}': "
@@ -155,8 +170,12 @@ def _check_number(piece: str, at: int, limits: Limits, source: str) -> str:
     if len(piece) > limits.max_number_digits:
         raise ParseError(f"number with {len(piece)} characters is longer than the limit of "
                          f"{limits.max_number_digits} (raise limits.max_number_digits)", source, at)
-    if float(piece) == float("inf"):
+    value = float(piece)
+    if value == float("inf"):
         raise ParseError(f"number {piece[:20]} is too large for a float", source, at)
+    if value == 0 and any(d in "123456789" for d in piece.lower().split("e")[0]):
+        raise ParseError(f"number {piece[:20]} is too small for a float (under 1e-308): write 0 "
+                         f"if you mean 0", source, at)
     return piece
 
 

@@ -11,7 +11,7 @@ lines.
 from __future__ import annotations
 
 from ..errors import ParseError
-from ..limits import Limits
+from ..limits import Limits, recursion_room
 from ..ops import INFIX, POWER, PRODUCT, UNARY, op_for_call
 from .folding import fold_constant
 from .lexer import Token, tokenize
@@ -28,7 +28,8 @@ def parse_equations(text: str, limits: Limits) -> tuple[list[Equation], int]:
     ['u', 'x']
     """
     parser = _Parser(tokenize(text, limits), text, limits)
-    equations = [eq for group in parser.split_equations() for eq in parser.equation(group)]
+    with recursion_room(limits.max_depth):  # the grammar recurses once a nesting level
+        equations = [eq for group in parser.split_equations() for eq in parser.equation(group)]
     return equations, parser.count
 
 

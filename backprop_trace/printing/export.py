@@ -4,7 +4,7 @@ strings, numbers as numbers or nested lists)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import sympy as sp
@@ -19,11 +19,20 @@ from .formulas import chain_rule
 __all__ = ["trace_json"]
 
 
+_LISTED: Final = 1000
+"""Arrays with more elements are summarised, so trace.json stays small for large inputs."""
+
+
 def _number(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, np.ndarray) and value.ndim > 0:
-        return value.tolist()
+        if value.size <= _LISTED:
+            return value.tolist()
+        flat = value.ravel()
+        return {"shape": list(value.shape), "first": flat[:5].tolist(),
+                "last": flat[-5:].tolist(), "min": float(flat.min()), "max": float(flat.max()),
+                "mean": float(flat.mean())}
     return float(value)
 
 

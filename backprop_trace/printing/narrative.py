@@ -3,6 +3,7 @@ the gradient and the textbook chain rule (Markdown with ``$$…$$``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..autodiff.result import TraceData
@@ -30,8 +31,11 @@ def _paren(value: Any) -> str:
 
 def narrative(data: TraceData, lang: str = "en") -> str:
     tape, y, view = data.tape, data.output, data.view
-    lines = [message("narrative.title", lang, output=latex_name(y)), "", "```",
-             data.source.strip(), "```", ""]
+    source = data.source.strip()
+    # a fence longer than any run of backticks in the source, so nothing in it can close it
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
+    lines = [message("narrative.title", lang, output=latex_name(y)), "", fence, source, fence,
+             ""]
     lines += [message("narrative.forward", lang), "", message("narrative.table", lang),
               "|---|---|---|"]
     for node in tape.variables:
