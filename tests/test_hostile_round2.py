@@ -158,3 +158,19 @@ def test_deep_nesting_within_the_limits_never_overflows_pythons_stack():
     assert report.ok and "sympy.diff skipped" in str(report)
     with pytest.raises(bt.OptionError, match="10,000"):
         bt.Limits(max_depth=100_000)
+
+
+def test_the_command_line_prints_one_line_and_no_warnings_on_numeric_faults(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", "y = 1e308 * x^1000",
+                           "--at", "x=1", "-o", str(tmp_path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "Warning" not in done.stderr
+
+
+def test_a_tiny_input_with_exponential_expansion_prints_compact_forms_quickly(tmp_path):
+    chain = "; ".join(["u1 = x + x*x"] + [f"u{i} = u{i - 1} + u{i - 1}*u{i - 1}"
+                                          for i in range(2, 11)])
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", chain, "--at", "x=0.5",
+                           "-o", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and len(done.stdout) < 5000  # was 2.1 MB in 17 s
