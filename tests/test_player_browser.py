@@ -50,7 +50,7 @@ def test_arrow_keys_step_through_frames(page):
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert frame(page) == 2
-    assert page.inner_text(".bt-caption").startswith("step 2/6: ∂e/∂u₁ +=")
+    assert page.inner_text(".bt-caption").startswith("step 2/6: ∂e/∂u₁ = ∂e/∂e ·")
     assert "∂e/∂u₁ = 2" in page.inner_text(".bt-stage")
     page.keyboard.press("ArrowLeft")
     assert frame(page) == 1

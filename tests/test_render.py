@@ -83,7 +83,7 @@ def test_edges_carry_local_partials_symbolic_and_numeric(gate_frames):
 
 
 def test_captions_and_highlight(gate_frames):
-    caption = "step 4/5: ∂f/∂x += ∂f/∂u₁ · ∂u₁/∂x = (−4)·(1) = −4   → ∂f/∂x = −4"
+    caption = "step 4/5: ∂f/∂x = ∂f/∂u₁ · ∂(x + y)/∂x = (−4) · 1 = −4"
     assert caption in texts(gate_frames[4])
     assert "forward pass: f = −12" in texts(gate_frames[0])[0]
     highlighted = re.findall(r'<g id="(n\d+)" class="node">(?:(?!</g>).)*stroke-width="3"',
@@ -95,7 +95,9 @@ def test_fan_out_caption_counts_contributions():
     frames = bt.trace(FAN_OUT[0], at=FAN_OUT[1]).frames()
     captions = [t for f in frames for t in texts(f) if t.startswith("step")]
     assert any(c.endswith("(contribution 1 of 2)") for c in captions)
-    assert any("→ ∂e/∂b = 5   (contribution 2 of 2)" in c for c in captions)
+    # the frame that completes ∂e/∂b shows the chain rule's sum with its numbers
+    assert "step 6/6: ∂e/∂b = ∂e/∂u₂·∂(b + 1)/∂b + ∂e/∂u₁·∂(a + b)/∂b = 3·1 + 2·1 = 5" in captions
+    assert not any("+=" in c for c in captions)  # += is the code listing's notation
 
 
 def test_abstract_trace_shows_symbolic_partials_and_the_growing_sum():
@@ -177,7 +179,8 @@ def test_render_writes_every_output(tmp_path, gate):
     assert doc["grad"] == {"x": -4.0, "y": -4.0, "z": 3.0} and len(doc["steps"]) == 5
     assert doc["steps"][3]["caption"].startswith("step 4/5: ∂f/∂x")
     md = (out / "steps.md").read_text()
-    assert "$$" in md and r"\frac{\partial f}{\partial x} \mathrel{+}=" in md
+    assert "$$" in md and r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
+    assert r"\mathrel{+}=" not in md  # += is the code listing's notation
     assert r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
     code = (out / "backward.py.txt").read_text()
     assert "u1_bar = f_bar * z" in code and "x_bar = u1_bar" in code

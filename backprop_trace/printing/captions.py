@@ -58,25 +58,69 @@ def contribution_label(data: TraceData, step: Step) -> str:
     return to_unicode(data.view.contribution_expr(step))
 
 
+def local_partial_text(data: TraceData, step: Step) -> str:
+    """The local partial written so it cannot be read as a total: the partial of the node's
+    own expression, ``∂(u₁·z)/∂u₁``; of an abstract function, ``∂f/∂x``."""
+    assert step.via is not None
+    tape, via = data.tape, data.tape.index[step.via]
+    if tape.abstract[via]:
+        return f"∂{pretty_name(tape.ops[via])}/∂{pretty_name(step.node)}"
+    return f"∂({node_text(tape, step.via)})/∂{pretty_name(step.node)}"
+
+
+def _factor(value: object) -> str:
+    text = fmt_number(value)
+    return f"({text})" if text.startswith("−") else text
+
+
 def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
+    """The step in the textbook's notation, one line, e.g.
+    ``step 2/5: ∂f/∂u₁ = ∂f/∂f · ∂(u₁·z)/∂u₁ = 1 · z = 1 · (−4) = −4``. With fan-in, the
+    frame that completes a gradient shows the chain rule's sum with its numbers; earlier
+    contributions show their term, ``+ …`` and which contribution they are."""
     n = len(data.steps)
     y = data.output
     if step.is_seed:
         return message("caption.seed", lang, step=1, steps=n, seed=partial_text(y, y))
     assert step.via is not None
+    view = data.view
     target = partial_text(y, step.node)
-    text = message("caption.step", lang, step=step.index + 1, steps=n, target=target,
-                   upstream=partial_text(y, step.via), local=partial_text(step.via, step.node))
+    symbols = f"{partial_text(y, step.via)} · {local_partial_text(data, step)}"
+    local = to_unicode(view.local_expr(step))
+    earlier = [data.steps[k] for k in data.columns.by_node[step.node][1 if step.node == y else 0:]
+               if k <= step.index]
+    if step.terms > 1 and step.term == step.terms:  # the chain rule's whole sum
+        terms = [f"{partial_text(y, s.via)}·{local_partial_text(data, s)}" for s in earlier]
+        parts = [f"{target} = {' + '.join(terms)}"]
+        if step.contribution is not None:
+            parts.append(" + ".join(f"{_factor(s.upstream)}·{_factor(s.local)}"
+                                    for s in earlier))
+            parts.append(fmt_number(step.total))
+        return message("caption.step", lang, step=step.index + 1, steps=n,
+                       formula=" = ".join(parts))
+    more = " + …" if step.terms > 1 else ""
+    parts = [f"{symbols}{more}"]
+    upstream_symbol = to_unicode(view.upstream_expr(step))
     if step.contribution is not None:
-        text += message("caption.numbers", lang, upstream=fmt_number(step.upstream),
-                        local=fmt_number(step.local), contribution=fmt_number(step.contribution),
-                        target=target, total=fmt_number(step.total))
+        upstream = _factor(step.upstream)
+        if local != fmt_number(step.local):
+            parts.append(f"{upstream} · {local}{more}")
+        parts.append(f"{upstream} · {_factor(step.local)}{more}")
+        parts.append(f"{fmt_number(step.contribution)}{more}")
     else:
-        text += message("caption.symbolic", lang, target=target,
-                        total=to_unicode(data.view.total_expr(step)))
+        shown = f"{upstream_symbol} · {local}" if upstream_symbol != "1" else local
+        contribution = to_unicode(view.contribution_expr(step))
+        if shown != symbols and shown not in (target, f"{target}{more}"):
+            parts.append(f"{shown}{more}")
+        if contribution not in (shown, target):
+            parts.append(f"{contribution}{more}")
+    # no part repeats the one before it (spacing aside)
+    kept = [p for k, p in enumerate(parts)
+            if k == 0 or p.replace(" ", "") != parts[k - 1].replace(" ", "")]
+    text = " = ".join([target, *kept])
     if step.terms > 1:
         text += message("caption.term", lang, term=step.term, terms=step.terms)
-    return text
+    return message("caption.step", lang, step=step.index + 1, steps=n, formula=text)
 
 
 def group_caption(data: TraceData, steps: Sequence[Step], lang: str = "en") -> str:

@@ -3,7 +3,7 @@ labels, command-line summaries — as templates per language. Formulas and numbe
 in by the printers; only the words live here, so a language is one more table.
 
 >>> message("caption.seed", step=1, steps=5, seed="∂f/∂f")
-'step 1/5: seed ∂f/∂f = 1'
+'step 1/5: ∂f/∂f = 1'
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ __all__ = ["message", "LANGUAGES", "CATALOGUE"]
 
 _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     # frame captions
-    "caption.seed": "step {step}/{steps}: seed {seed} = 1",
-    "caption.step": "step {step}/{steps}: {target} += {upstream} · {local}",
-    "caption.numbers": " = ({upstream})·({local}) = {contribution}   → {target} = {total}",
-    "caption.symbolic": "   → {target} = {total}",
+    "caption.seed": "step {step}/{steps}: {seed} = 1",
+    "caption.step": "step {step}/{steps}: {formula}",
     "caption.term": "   (contribution {term} of {terms})",
     "caption.group": "steps {first}–{last}/{steps}: back through {via} = {expression}, "
                      "{upstream} = {value}:  {received}",

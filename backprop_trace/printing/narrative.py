@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..autodiff.result import TraceData
+from ..autodiff.steps import Step
 from ..names import fmt_number, latex_name
 from .formulas import chain_rule, partial_latex, to_latex
 from .messages import message
@@ -43,7 +44,7 @@ def narrative(data: TraceData, lang: str = "en") -> str:
                 else message("narrative.input", lang))
         value = f"${_num(data.values[node])}$" if data.values else "—"
         lines.append(f"| ${latex_name(node)}$ | {expr} | {value} |")
-    rule = (f"$\\frac{{\\partial {latex_name(y)}}}{{\\partial u_i}} \\mathrel{{+}}= "
+    rule = (f"$\\frac{{\\partial {latex_name(y)}}}{{\\partial u_i}} = \\sum_j "
             f"\\frac{{\\partial {latex_name(y)}}}{{\\partial u_j}} \\cdot "
             f"\\frac{{\\partial u_j}}{{\\partial u_i}}$")
     lines += ["", message("narrative.backward", lang), "",
@@ -59,17 +60,31 @@ def narrative(data: TraceData, lang: str = "en") -> str:
             continue
         assert step.via is not None
         target = partial_latex(y, step.node)
-        parts = [f"{target} \\mathrel{{+}}= {partial_latex(y, step.via)} \\cdot "
-                 f"{partial_latex(step.via, step.node)}",
+        if step.terms > 1 and step.term == step.terms:  # the chain rule's whole sum
+            earlier = [data.steps[k] for k in data.columns.by_node[step.node]]
+            sums = [" + ".join(f"{partial_latex(y, s.via or '')} \\cdot {_local_partial(data, s)}"
+                               for s in earlier)]
+            if step.contribution is not None:
+                sums.append(" + ".join(f"{_paren(s.upstream)} \\cdot {_paren(s.local)}"
+                                       for s in earlier))
+                sums.append(_num(step.total))
+            else:
+                sums.append(to_latex(view.total_expr(step)))
+            lines += [f"$$ {target} = {' = '.join(sums)} $$", ""]
+            continue
+        more = " + \\dots" if step.term < step.terms else ""
+        parts = [f"{target} = {partial_latex(y, step.via)} \\cdot {_local_partial(data, step)}"
+                 f"{more}",
                  f"{to_latex(view.upstream_expr(step))} \\cdot "
-                 f"{_wrap(to_latex(view.local_expr(step)))}"]
+                 f"{_wrap(to_latex(view.local_expr(step)))}{more}"]
         if step.contribution is not None:
-            parts.append(f"{_paren(step.upstream)} \\cdot {_paren(step.local)}")
-            parts.append(_num(step.contribution))
+            parts.append(f"{_paren(step.upstream)} \\cdot {_paren(step.local)}{more}")
+            parts.append(f"{_num(step.contribution)}{more}")
             result = _num(step.total)
         else:
             result = to_latex(view.total_expr(step))
-        lines += [f"$$ {' = '.join(parts)} \\quad\\Rightarrow\\quad {target} = {result} $$", ""]
+        del result
+        lines += [f"$$ {' = '.join(parts)} $$", ""]
     lines += [message("narrative.gradient", lang), ""]
     for x in data.wrt:
         forms = [to_latex(view.adjoint_expr(x))]
@@ -81,6 +96,17 @@ def narrative(data: TraceData, lang: str = "en") -> str:
     lines += ["", message("narrative.chain_rule", lang), ""]
     lines += [f"$$ {chain_rule(data, x).latex} $$" for x in data.wrt]
     return "\n".join(lines) + "\n"
+
+
+def _local_partial(data: TraceData, step: Step) -> str:
+    """The local partial as the partial of the node's own expression: ∂(u₁ z)/∂u₁."""
+    assert step.via is not None
+    tape, via = data.tape, data.tape.index[step.via]
+    node = latex_name(step.node)
+    if tape.abstract[via]:
+        return f"\\frac{{\\partial {latex_name(tape.ops[via])}}}{{\\partial {node}}}"
+    own = to_latex(data.view.node_expr_local(step.via))
+    return f"\\frac{{\\partial \\left({own}\\right)}}{{\\partial {node}}}"
 
 
 def _wrap(text: str) -> str:
