@@ -90,7 +90,7 @@ def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
     earlier = [data.steps[k] for k in data.columns.by_node[step.node][1 if step.node == y else 0:]
                if k <= step.index]
     if step.terms > 1 and step.term == step.terms:  # the chain rule's whole sum
-        terms = [f"{partial_text(y, s.via)}·{local_partial_text(data, s)}" for s in earlier]
+        terms = [f"{partial_text(y, s.via or '')}·{local_partial_text(data, s)}" for s in earlier]
         parts = [f"{target} = {' + '.join(terms)}"]
         if step.contribution is not None:
             parts.append(" + ".join(f"{_factor(s.upstream)}·{_factor(s.local)}"
