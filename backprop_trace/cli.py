@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import __version__
-from .drawing.style import GRANULARITIES, RANKDIRS, READABLE_NODES, THEMES
+from .drawing.style import (
+    ASPECTS,
+    CONSTANT_STYLES,
+    GRANULARITIES,
+    RANKDIR_CHOICES,
+    READABLE_NODES,
+    THEMES,
+)
 from .errors import TraceError
 
 __all__ = ["main", "parse_at", "UsageError"]
@@ -128,8 +135,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parser.add_argument("--theme", default="default", choices=tuple(THEMES),
                             help="default: colour-blind safe; classic: green/red; dark")
     if command is None:
-        parser.add_argument("--rankdir", default="LR", choices=RANKDIRS,
-                            help="graph direction: left to right (default) or top to bottom")
+        parser.add_argument("--rankdir", default="auto", choices=RANKDIR_CHOICES,
+                            help="graph direction: left to right, top to bottom, or auto "
+                                 "(default): whichever shows the text larger on a slide")
+        parser.add_argument("--aspect", default="16:9", choices=tuple(ASPECTS),
+                            help="the slide the frames are padded to (default 16:9; fit: "
+                                 "no padding)")
+        parser.add_argument("--constants", default="gate", choices=CONSTANT_STYLES,
+                            help="constants inside their gates (x3, +1, x², the default) or "
+                                 "drawn as nodes")
         parser.add_argument("--granularity", default="auto", choices=("auto", *GRANULARITIES),
                             help="a frame per backward step (edge) or per operation (node); "
                                  f"auto: edge up to {READABLE_NODES} nodes")
@@ -204,7 +218,8 @@ def run_trace(args: argparse.Namespace) -> list[str]:
         warnings.simplefilter("always", LargeGraphWarning)
         try:
             paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir,
-                             granularity=args.granularity)
+                             granularity=args.granularity, constants=args.constants,
+                             aspect=args.aspect)
         except TraceError:
             if not args.quiet:  # what was computed is still worth seeing
                 print("\n".join(lines), flush=True)
@@ -322,7 +337,7 @@ def _printable(text: str) -> str:
 
 _VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--output", "-o", "--out", "--format",
                                    "--theme", "--rankdir", "--granularity", "--steps", "-f",
-                                   "--file"})
+                                   "--file", "--aspect", "--constants"})
 
 
 def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:

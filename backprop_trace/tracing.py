@@ -105,7 +105,7 @@ class Trace:
 
     def __init__(self, data: TraceData) -> None:
         self.data = data
-        self._renderers: dict[tuple[str, str, str], Renderer] = {}
+        self._renderers: dict[tuple[str, ...], Renderer] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
@@ -209,56 +209,67 @@ class Trace:
 
     # -- pictures (rendering) --------------------------------------------------------------------
 
-    def renderer(self, theme: str | Theme = "default", rankdir: str = "LR",
-                 granularity: str = "auto") -> Renderer:
-        """The renderer for a theme, direction and granularity; its one layout is made on
-        first use."""
+    def renderer(self, theme: str | Theme = "default", rankdir: str = "auto",
+                 granularity: str = "auto", *, constants: str = "gate",
+                 aspect: str = "16:9") -> Renderer:
+        """The renderer for a theme, direction, granularity, constant style and slide shape;
+        its one layout is made on first use."""
         theme = get_theme(theme)
         # "auto" shares the renderer (and its layout) of what it resolves to
-        key = (theme.name, rankdir, resolve_granularity(self.data, granularity))
+        key = (theme.name, rankdir, resolve_granularity(self.data, granularity), constants,
+               aspect)
         if key not in self._renderers:
-            self._renderers[key] = Renderer(self.data, theme, rankdir, granularity)
+            self._renderers[key] = Renderer(self.data, theme, rankdir, granularity, constants,
+                                            aspect)
         return self._renderers[key]
 
     def frames(self, fmt: str = "svg", *, theme: str | Theme = "default",
-               rankdir: str = "LR", granularity: str = "auto") -> list[Any]:
+               rankdir: str = "auto", granularity: str = "auto", constants: str = "gate",
+               aspect: str = "16:9") -> list[Any]:
         """Frame 0 (forward pass done) and one frame after each step: SVG strings, or PNG/PDF
-        bytes. Every frame has the same layout and viewBox. ``granularity="node"`` makes one
-        frame per operation instead of per edge ("auto": per node above 300 nodes)."""
+        bytes. Every frame has the same layout and viewBox, padded to a 16:9 slide
+        (``aspect="4:3"``, or ``"fit"`` for none). ``rankdir="auto"`` draws left to right or top
+        to bottom, whichever shows the text larger; ``constants="node"`` draws constants as
+        nodes instead of inside their gates; ``granularity="node"`` makes one frame per
+        operation instead of per edge ("auto": per node above 300 nodes)."""
         (fmt,) = check_formats(fmt)
-        r = self.renderer(theme, rankdir, granularity)
+        r = self.renderer(theme, rankdir, granularity, constants=constants, aspect=aspect)
         svgs = list(r.all_svgs())
         return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
 
     def to_dot(self, step: int | None = None, *, theme: str | Theme = "default",
-               rankdir: str = "LR") -> str:
+               rankdir: str = "auto", constants: str = "gate") -> str:
         """DOT source of frame ``step`` (0 = forward pass; None = the master the layout is
         made from). Frames reuse the master's layout, so render them with ``frames()``."""
-        return self.renderer(theme, rankdir).dot(step)
+        return self.renderer(theme, rankdir, constants=constants).dot(step)
 
     def to_graphviz(self, step: int = -1, *, theme: str | Theme = "default",
-                    rankdir: str = "LR") -> FrameSource:
+                    rankdir: str = "auto", constants: str = "gate",
+                    aspect: str = "16:9") -> FrameSource:
         """Frame ``step`` (default: the last) as a ``graphviz.Source``: its ``.source`` is the
         frame's DOT; displaying it, ``.pipe()`` and ``.render()`` give the frame as drawn here,
         with no system Graphviz needed."""
-        r = self.renderer(theme, rankdir, "edge")
+        r = self.renderer(theme, rankdir, "edge", constants=constants, aspect=aspect)
         k = r.check_frame(step)
         return FrameSource(r.dot(k), r.svg(k), format="svg")
 
     def render(self, out_dir: str | Path, formats: Iterable[str] | str = ("svg",), *,
-               theme: str | Theme = "default", rankdir: str = "LR", granularity: str = "auto",
+               theme: str | Theme = "default", rankdir: str = "auto", granularity: str = "auto",
+               constants: str = "gate", aspect: str = "16:9",
                progress: bool | None = None) -> list[Path]:
         """Write the frames and the other outputs into ``out_dir``; return their paths."""
         formats = check_formats(formats)
-        return render(self.data, self.renderer(theme, rankdir, granularity), out_dir, formats,
-                      progress=progress)
+        renderer = self.renderer(theme, rankdir, granularity, constants=constants,
+                                 aspect=aspect)
+        return render(self.data, renderer, out_dir, formats, progress=progress)
 
     # -- notebooks ------------------------------------------------------------------------------
 
-    def frame(self, k: int, *, theme: str | Theme = "default", rankdir: str = "LR") -> Frame:
+    def frame(self, k: int, *, theme: str | Theme = "default", rankdir: str = "auto",
+              constants: str = "gate", aspect: str = "16:9") -> Frame:
         """Frame ``k`` (0 = forward pass done, k = after step k) as an object that displays
         itself in Jupyter (SVG)."""
-        r = self.renderer(theme, rankdir, "edge")
+        r = self.renderer(theme, rankdir, "edge", constants=constants, aspect=aspect)
         k = r.check_frame(k)
         return Frame(k, r.views[k].caption, r.svg(k))
 

@@ -62,7 +62,8 @@ def test_every_literal_reads_as_typed_in_labels_and_json(literal, tmp_path):
     t = bt.trace(f"y = {literal}*x + x^{literal}", at={"x": 0.5},
                  limits=bt.Limits(max_exponent=1e30))
     dot = t.to_dot()
-    assert dot.count(f"<TD>{literal}</TD>") == 2  # each constant's own box
+    assert f">×{literal}</FONT>" in dot  # inside its gate
+    assert t.to_dot(constants="node").count(f"<TD>{literal}</TD>") == 2  # or its own box
     assert f"{literal}·x" in dot
     assert f"x^{literal}" in dot or literal == "10"  # x^10 reads x¹⁰
     t.render(tmp_path)

@@ -108,10 +108,11 @@ def test_abstract_trace_shows_symbolic_partials_and_the_growing_sum():
     assert min(map(len, middle)) < max(map(len, middle))  # the sum grows
 
 
-def test_forward_and_backward_coded_redundantly(gate_frames):
-    last = gate_frames[-1]
-    # gradients passed back are written under the wire with a backward arrow, CS231n style
-    assert {"← −4", "← 3"} <= set(texts(last))
+@pytest.mark.parametrize("rankdir,mark", [("LR", "←"), ("TB", "↑")])
+def test_forward_and_backward_coded_redundantly(gate, rankdir, mark):
+    last = gate.frames(rankdir=rankdir)[-1]
+    # gradients passed back are written beside the wire with a backward arrow, CS231n style
+    assert {f"{mark} −4", f"{mark} 3"} <= set(texts(last))
     assert "#0571b0" in last and "#ca0020" in last  # colour-blind-safe default palette
     assert "stroke-dasharray" not in last  # no second, dashed curve per edge
 
@@ -124,10 +125,11 @@ def test_themes(gate, theme, colours):
 
 
 def test_rankdir_tb_and_bad_options(gate):
-    lr, tb = gate.frames()[0], gate.frames(rankdir="TB")[0]
-    width = lambda s: float(view_box(s).split()[2])  # noqa: E731
-    height = lambda s: float(view_box(s).split()[3])  # noqa: E731
-    assert width(lr) / height(lr) > width(tb) / height(tb)
+    lr, tb = (gate.renderer(rankdir=d).drawer.layout for d in ("LR", "TB"))
+    inputs = ("n0", "n1", "n3")  # x, y, z: in the first column, or the first row
+    assert len({round(lr.centres[n][0]) for n in inputs}) == 1
+    assert len({round(tb.centres[n][1]) for n in inputs}) == 1
+    assert lr.centres["n4"][0] > lr.centres["n2"][0] and tb.centres["n4"][1] > tb.centres["n2"][1]
     with pytest.raises(ValueError, match="rankdir"):
         gate.frames(rankdir="XY")
     with pytest.raises(ValueError, match="theme"):
@@ -137,7 +139,7 @@ def test_rankdir_tb_and_bad_options(gate):
 
 
 def test_to_dot(gate):
-    dot = gate.to_dot(0)
+    dot = gate.to_dot(0, rankdir="LR")
     assert dot.startswith("digraph") and "rankdir=LR" in dot and "∂f/∂x = ?" in dot
     assert "∂f/∂x = −4" in gate.to_dot(len(gate.steps))
     with pytest.raises(IndexError):

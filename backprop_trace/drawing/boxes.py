@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from ..autodiff.result import TraceData
 from ..graph import NodeKind
+from ..graph.labels import drawn_nodes, gate_text
 from ..names import pretty_name
-from ..ops import OPS
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
 from .metrics import text_width
 from .views import FrameView
 
-__all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark"]
+__all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "wrap_at_equals"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class NodeBox:
     name: str
     expression: str
     value: str | None
+    inline_value: bool
+    """The value ends the header line (``u₁ = x + y = 3``) instead of a line of its own."""
     has_gradient: bool
     gate_width: float
     width: float
@@ -46,15 +48,20 @@ class LabelBlock:
     via: int
     position: int
     step: int
-    local: str
+    local: tuple[str, ...]
+    """The local partial's lines (a long one wraps at its ``=`` signs)."""
     width: float
     height: float
 
 
 @dataclass(frozen=True)
 class Boxes:
-    nodes: tuple[NodeBox, ...]
+    """The drawn nodes' boxes by node, the label blocks by (via, position), and the drawn
+    edges as (via, position, argument) in forward order."""
+
+    nodes: dict[int, NodeBox]
     labels: dict[tuple[int, int], LabelBlock]
+    edges: tuple[tuple[int, int, int], ...]
     rankdir: str
 
 
@@ -63,50 +70,82 @@ def backward_mark(rankdir: str) -> str:
     return "← " if rankdir == "LR" else "↑ "
 
 
-def measure(data: TraceData, master: FrameView, rankdir: str) -> Boxes:
-    """Every box at its widest (``master`` holds each node's widest gradient line)."""
+def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "gate",
+            wrap: bool = False) -> Boxes:
+    """Every drawn box at its widest (``master`` holds each node's widest gradient line);
+    ``constants="gate"`` draws constants inside their gates, not as nodes; ``wrap`` breaks
+    long local partials into lines."""
     tape = data.tape
     pad, line = style.NODE_PADDING, style.LINE_HEIGHT * style.FONT_SIZE
-    nodes = []
-    for i, name in enumerate(tape.names):
-        kind = tape.kinds[i]
+    nodes = {}
+    drawn = drawn_nodes(tape, constants == "gate")
+    for i in drawn:
+        name, kind = tape.names[i], tape.kinds[i]
         if kind is NodeKind.CONST:
             text = pretty_name(tape.texts[i])
             width = text_width(text, style.FONT_SIZE) + 2 * style.CONST_PADDING
-            nodes.append(NodeBox(i, kind, "", text, "", None, False, 0.0, width,
-                                 line + 2 * style.CONST_PADDING))
+            nodes[i] = NodeBox(i, kind, "", text, "", None, False, False, 0.0, width,
+                               line + 2 * style.CONST_PADDING)
             continue
         shown, expression = header_line(data, name)
         value = value_line(data, name)
         widths = [text_width(shown, style.FONT_SIZE, bold=True)
                   + text_width(expression, style.FONT_SIZE)]
-        if value is not None:
+        # Top to bottom, height is what a slide runs out of: the value joins the header line.
+        inline = rankdir == "TB" and value is not None
+        if value is not None and inline:
+            widths[0] += text_width(f" {value}", style.FONT_SIZE)
+        elif value is not None:
             widths.append(text_width(value, style.FONT_SIZE))
         gradient = master.gradients.get(name)
         if gradient is not None:
             widths.append(text_width(gradient, style.FONT_SIZE))
         gate, gate_width = "", 0.0
         if kind is NodeKind.OPERATION:
-            gate = pretty_name(tape.ops[i]) if tape.abstract[i] else OPS[tape.ops[i]].label
+            gate = gate_text(tape, i, constants == "gate")
             gate_width = text_width(gate, style.GATE_FONT_SIZE) + 2 * style.GATE_PADDING
         rows = len(widths)
-        nodes.append(NodeBox(i, kind, gate, shown, expression, value, gradient is not None,
-                             gate_width, gate_width + max(widths) + 2 * pad,
-                             rows * line + 2 * pad))
+        nodes[i] = NodeBox(i, kind, gate, shown, expression, value, inline,
+                           gradient is not None, gate_width, gate_width + max(widths) + 2 * pad,
+                           rows * line + 2 * pad)
     labels = {}
     edge_line = style.LINE_HEIGHT * style.EDGE_FONT_SIZE
     mark = backward_mark(rankdir)
     for step in data.steps[1:]:
         assert step.via is not None and step.position is not None
-        local = local_label(data, step)
         back = mark + contribution_label(data, step)
-        wide = max(text_width(local, style.EDGE_FONT_SIZE),
-                   text_width(back, style.EDGE_FONT_SIZE))
+        back_width = text_width(back, style.EDGE_FONT_SIZE)
+        local = wrap_at_equals(local_label(data, step), back_width) if wrap else \
+            (local_label(data, step),)
+        wide = max(back_width, *(text_width(t, style.EDGE_FONT_SIZE) for t in local))
         via = tape.index[step.via]
-        if rankdir == "LR":  # the wire runs through the middle: one line above, one below
-            width, height = wide + 2 * style.LABEL_PADDING, 2 * edge_line + style.WIRE_GAP
-        else:  # the wire runs down the middle: both lines on its right
-            width, height = 2 * (wide + style.WIRE_GAP), 2 * edge_line + style.LABEL_PADDING
+        if rankdir == "LR":  # the local partial above the wire, the gradient below, centred
+            width = wide + 2 * style.LABEL_PADDING
+            height = 2 * len(local) * edge_line + style.WIRE_GAP
+        else:  # the wire runs down the middle: the local partial left of it, the gradient right
+            width = 2 * (wide + style.WIRE_GAP)
+            height = len(local) * edge_line + style.LABEL_PADDING
         labels[(via, step.position)] = LabelBlock(via, step.position, step.index, local,
                                                   width, height)
-    return Boxes(tuple(nodes), labels, rankdir)
+    edges = tuple((v, position, a) for v in drawn for position, a in enumerate(tape.args[v])
+                  if a in nodes)
+    return Boxes(nodes, labels, edges, rankdir)
+
+
+def wrap_at_equals(text: str, width: float) -> tuple[str, ...]:
+    """A long local partial as lines: the partial's symbol, then the rest broken before an
+    ``=`` where a line would grow wider than ``width`` (or than WRAP_WIDTH ems):
+    ``∂h/∂u = 1 − tanh(u)² = 0.4`` → (``∂h/∂u``, ``= 1 − tanh(u)² = 0.4``)."""
+    size = style.EDGE_FONT_SIZE
+    limit = max(width, style.WRAP_WIDTH * size)
+    if text_width(text, size) <= limit:
+        return (text,)
+    symbol, *parts = text.split(" = ")
+    lines = [symbol]
+    for part in parts:
+        joined = f"{lines[-1]} = {part}"
+        if len(lines) > 1 and text_width(joined, size) <= limit:
+            lines[-1] = joined
+        else:
+            lines.append(f"= {part}")
+    return tuple(lines)

@@ -5,23 +5,25 @@ user-derived text reaches it through ``html()``."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
 
 import graphviz
 
 from ..autodiff.result import TraceData
 from ..errors import OptionError
-from ..graph import NodeKind
+from ..graph import NodeKind, Tape
+from ..graph.labels import drawn_nodes, gate_text
 from ..names import pretty_name
 from ..ops import OPS
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
-from .boxes import Boxes
+from .boxes import Boxes, backward_mark
 from .style import Theme
 from .views import FrameView
 
 __all__ = ["html", "dot_source", "layout_source", "node_id", "label_id", "forward_edge_id",
-           "backward_edge_id", "check_rankdir"]
+           "check_rankdir", "first_layer_inputs"]
 
 
 def html(text: str) -> str:
@@ -41,13 +43,9 @@ def forward_edge_id(via: int, position: int) -> str:
     return f"f{via}_{position}"
 
 
-def backward_edge_id(step_index: int) -> str:
-    return f"b{step_index}"
-
-
-def check_rankdir(rankdir: str) -> str:
-    if rankdir not in style.RANKDIRS:
-        raise OptionError(f"unknown rankdir {rankdir!r} (must be one of {list(style.RANKDIRS)})")
+def check_rankdir(rankdir: str, choices: tuple[str, ...] = style.RANKDIRS) -> str:
+    if rankdir not in choices:
+        raise OptionError(f"unknown rankdir {rankdir!r} (must be one of {list(choices)})")
     return rankdir
 
 
@@ -62,28 +60,50 @@ def layout_source(data: TraceData, boxes: Boxes, large: bool = False) -> str:
              'node [shape=box fixedsize=true label=""]', "edge [arrowhead=none]"]
     if large:
         lines.append(" ".join(f"{k}={v}" for k, v in style.LARGE_GRAPH_ATTRIBUTES.items()))
-    for box in boxes.nodes:
+    for box in boxes.nodes.values():
         lines.append(f"{node_id(box.node)} [width={box.width / 72:.4f} "
                      f"height={box.height / 72:.4f}]")
-    for v, node_args in enumerate(data.tape.args):
-        for position, a in enumerate(node_args):
-            block = boxes.labels.get((v, position))
-            if block is None:
-                lines.append(f"{node_id(a)} -> {node_id(v)}")
-                continue
-            lid = label_id(v, position)
-            lines.append(f"{lid} [width={block.width / 72:.4f} height={block.height / 72:.4f}]")
-            lines.append(f"{node_id(a)} -> {lid} [headport={enter}]")
-            lines.append(f"{lid} -> {node_id(v)} [tailport={leave}]")
+    inputs = [node_id(i) for i in first_layer_inputs(data.tape, boxes.nodes)]
+    if len(inputs) > 1:  # the inputs side by side in the first rank, as textbooks draw them
+        lines.append(f"{{rank=min {' '.join(inputs)}}}")
+    for v, position, a in boxes.edges:
+        block = boxes.labels.get((v, position))
+        if block is None:
+            lines.append(f"{node_id(a)} -> {node_id(v)}")
+            continue
+        lid = label_id(v, position)
+        lines.append(f"{lid} [width={block.width / 72:.4f} height={block.height / 72:.4f}]")
+        lines.append(f"{node_id(a)} -> {lid} [headport={enter}]")
+        lines.append(f"{lid} -> {node_id(v)} [tailport={leave} weight=2]")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+def first_layer_inputs(tape: Tape, drawn: Collection[int]) -> list[int]:
+    """The drawn inputs used before any activation (a one-argument function such as tanh or
+    exp): those go in the first rank. A later layer's weights (used after an activation) stay
+    beside the layer that uses them, so a network reads layer by layer."""
+    layer = [0] * len(tape)
+    operations = tape.operation_nodes.tolist()
+    for v in operations:
+        layer[v] = max((layer[a] + _activation(tape, a) for a in tape.args[v]), default=0)
+    first = {a for v in operations if layer[v] == 0 for a in tape.args[v]}
+    return [i for i in drawn if tape.kinds[i] is NodeKind.INPUT and i in first]
+
+
+def _activation(tape: Tape, node: int) -> int:
+    op = tape.ops[node]
+    return int(tape.kinds[node] is NodeKind.OPERATION and not tape.abstract[node]
+               and OPS[op].arity == 1 and op not in ("neg", "id"))
+
+
 def dot_source(data: TraceData, view: FrameView, theme: Theme, rankdir: str = "LR",
-               large: bool = False) -> str:
-    """The DOT of one frame. ``large`` caps Graphviz's crossing-minimisation effort."""
+               large: bool = False, constants: str = "gate") -> str:
+    """The DOT of one frame. ``large`` caps Graphviz's crossing-minimisation effort;
+    ``constants`` is where constants are drawn (in their gates or as nodes)."""
     check_rankdir(rankdir)
     tape = data.tape
+    drawn = drawn_nodes(tape, constants == "gate")
     g = graphviz.Digraph("backprop")
     g.attr(rankdir=rankdir, bgcolor=theme.background, fontname=theme.font,
            fontcolor=theme.text, fontsize=str(style.FONT_SIZE), labelloc="b",
@@ -95,32 +115,35 @@ def dot_source(data: TraceData, view: FrameView, theme: Theme, rankdir: str = "L
     g.attr("node", shape="plain", fontname=theme.font, fontcolor=theme.text)
     g.attr("edge", fontname=theme.font, fontcolor=theme.text,
            arrowsize=str(style.EDGE_ARROW_SIZE), color=theme.edge)
-    for i, node in enumerate(tape.names):
-        g.node(node_id(i), label=_node_label(data, node, view, theme), id=node_id(i))
+    for i in drawn:
+        g.node(node_id(i), label=_node_label(data, i, view, theme, constants), id=node_id(i))
+    shown = set(drawn)
     step_of = {(s.via, s.position): s for s in data.steps if not s.is_seed}
     width = f"{style.EDGE_WIDTH:g}"
     edge_font = style.EDGE_FONT_SIZE
-    for v, via in enumerate(tape.names):
+    for v in drawn:
+        via = tape.names[v]
         for position, a in enumerate(tape.args[v]):
+            if a not in shown:
+                continue
             edge = forward_edge_id(v, position)
             step = step_of.get((via, position))
             if step is None:
                 g.edge(node_id(a), node_id(v), id=edge, color=theme.muted)
                 continue
-            label = f"<<FONT POINT-SIZE=\"{edge_font}\">{html(local_label(data, step))}</FONT>>"
-            g.edge(node_id(a), node_id(v), id=edge, label=label, penwidth=width)
-            if step.index in view.shown:
-                back = html(contribution_label(data, step))
-                g.edge(node_id(a), node_id(v), id=backward_edge_id(step.index),
-                       dir="back", style="dashed", color=theme.backward,
-                       fontcolor=theme.backward, penwidth=width,
-                       label=f"<<FONT POINT-SIZE=\"{edge_font}\">{back}</FONT>>")
+            label = f'<FONT POINT-SIZE="{edge_font}">{html(local_label(data, step))}</FONT>'
+            if step.index in view.shown:  # the gradient passed back, under the wire's label
+                back = html(backward_mark(rankdir) + contribution_label(data, step))
+                label += (f'<BR/><FONT POINT-SIZE="{edge_font}" COLOR="{theme.backward}">'
+                          f'{back}</FONT>')
+            g.edge(node_id(a), node_id(v), id=edge, label=f"<{label}>", penwidth=width)
     return g.source
 
 
-def _node_label(data: TraceData, node: str, view: FrameView, theme: Theme) -> str:
+def _node_label(data: TraceData, i: int, view: FrameView, theme: Theme,
+                constants: str) -> str:
     tape = data.tape
-    i = tape.index[node]
+    node = tape.names[i]
     kind = tape.kinds[i]
     if kind is NodeKind.CONST:
         return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="3" STYLE="ROUNDED" '
@@ -141,7 +164,7 @@ def _node_label(data: TraceData, node: str, view: FrameView, theme: Theme) -> st
              style.OUTPUT_BORDER_WIDTH if node == data.output else 1)
     cells = [f'<TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD>' for row in rows]
     if kind is NodeKind.OPERATION:
-        gate = pretty_name(tape.ops[i]) if tape.abstract[i] else OPS[tape.ops[i]].label
+        gate = gate_text(tape, i, constants == "gate")
         cells[0] = (f'<TD ROWSPAN="{len(rows)}" BGCOLOR="{theme.gate_fill}">'
                     f'<FONT POINT-SIZE="{style.GATE_FONT_SIZE}">{html(gate)}</FONT></TD>'
                     + cells[0])

@@ -14,23 +14,33 @@ from typing import Final
 
 from ..autodiff.result import TraceData
 from ..errors import FrameIndexError, OptionError, RenderError
+from ..graph.labels import drawn_nodes
 from ..printing.beamer import beamer_slides
 from ..printing.export import trace_json
 from ..printing.listing import backward_listing
 from ..printing.messages import message
 from ..printing.narrative import narrative
 from . import style
-from .boxes import measure
+from .boxes import Boxes, measure
 from .dot import check_rankdir, dot_source, layout_source
 from .files import OutputDir
-from .layout import lay_out
+from .layout import Layout, lay_out
 from .player import player_fragment, player_page
 from .raster import FORMATS, convert_svg
-from .style import GRANULARITIES, READABLE_NODES, Theme
-from .svg import FrameDrawer
+from .style import (
+    ASPECTS,
+    CONSTANT_STYLES,
+    GRANULARITIES,
+    RANKDIR_CHOICES,
+    RANKDIRS,
+    READABLE_NODES,
+    Theme,
+)
+from .svg import FrameDrawer, projected_scale, slide_size
 from .views import FrameView, frame_views, master_view
 
-__all__ = ["Renderer", "render", "resolve_granularity", "check_formats", "LargeGraphWarning",
+__all__ = ["Renderer", "render", "resolve_granularity", "check_formats", "check_constants",
+           "LargeGraphWarning",
            "GRANULARITY_CHOICES"]
 
 GRANULARITY_CHOICES: Final = ("auto", *GRANULARITIES)
@@ -47,12 +57,21 @@ class Renderer:
 
     data: TraceData
     theme: Theme
-    rankdir: str = "LR"
+    rankdir: str = "auto"
+    """"LR", "TB", or "auto": whichever shows the text largest on the slide."""
     granularity: str = "auto"
     """"edge": a frame per step; "node": per operation; "auto": edge up to READABLE_NODES."""
+    constants: str = "gate"
+    """Constants inside their gates (``×3``, ``x²``) or, "node", drawn as nodes."""
+    aspect: str = "16:9"
+    """The slide the frames are padded to: "16:9", "4:3" or "fit"."""
 
     def __post_init__(self) -> None:
-        check_rankdir(self.rankdir)
+        check_rankdir(self.rankdir, RANKDIR_CHOICES)
+        check_constants(self.constants)
+        if self.aspect not in ASPECTS:
+            raise OptionError(f"unknown aspect {self.aspect!r} (must be one of "
+                              f"{list(ASPECTS)})")
         self.granularity = resolve_granularity(self.data, self.granularity)
 
     @cached_property
@@ -79,15 +98,42 @@ class Renderer:
                 f"read (trace a smaller part with wrt=… or output=…, or use the narrative and "
                 f"JSON)", LargeGraphWarning, stacklevel=4)
         view = master_view(self.views)
-        boxes = measure(self.data, view, self.rankdir)
-        layout = lay_out(layout_source(self.data, boxes, self.capped),
-                         max_work=self.data.limits.max_layout_work)
-        return FrameDrawer(self.data, boxes, layout, self.theme, view.caption)
+        best: tuple[float, Boxes, Layout] | None = None
+        for rankdir, wrap in self._candidates():
+            boxes = measure(self.data, view, rankdir, self.constants, wrap)
+            layout = lay_out(layout_source(self.data, boxes, self.capped),
+                             max_work=self.data.limits.max_layout_work)
+            # a later candidate must show the text clearly larger (3 %) to displace an earlier
+            score = projected_scale(slide_size(layout, self.captions(), self.aspect))
+            if best is None or score > 1.03 * best[0]:
+                best = (score, boxes, layout)
+            if score * style.FONT_SIZE >= style.COMFORTABLE_PX:
+                break  # large enough: the preferred way stands
+        assert best is not None
+        return FrameDrawer(self.data, best[1], best[2], self.theme, self.captions(),
+                           self.aspect)
+
+    def _candidates(self) -> list[tuple[str, bool]]:
+        """(direction, wrap long local partials) pairs to lay out, in order of preference:
+        left to right as textbooks draw it first, unwrapped before wrapped. Large graphs get
+        one layout."""
+        drawn = drawn_nodes(self.data.tape, self.constants == "gate")
+        small = len(drawn) <= style.AUTO_LAYOUT_NODES
+        directions = RANKDIRS if self.rankdir == "auto" else (self.rankdir,)
+        if not small:
+            return [(directions[0], False)]
+        return [(d, wrap) for wrap in (False, True) for d in directions]
+
+    @property
+    def direction(self) -> str:
+        """The direction the frames are drawn in ("auto" resolved)."""
+        return self.drawer.boxes.rankdir
 
     def dot(self, frame: int | None = None) -> str:
         """DOT of one frame (None: the master the layout is made from)."""
         view = master_view(self.views) if frame is None else self.views[self.check_frame(frame)]
-        return dot_source(self.data, view, self.theme, self.rankdir, self.large)
+        return dot_source(self.data, view, self.theme, self.direction, self.large,
+                          self.constants)
 
     def svg(self, frame: int) -> str:
         return self.drawer.frame(self.views[self.check_frame(frame)])
@@ -132,6 +178,13 @@ def resolve_granularity(data: TraceData, granularity: str) -> str:
     if granularity != "auto":
         return granularity
     return "node" if len(data.tape) > READABLE_NODES else "edge"
+
+
+def check_constants(constants: str) -> str:
+    if constants not in CONSTANT_STYLES:
+        raise OptionError(f"unknown constants style {constants!r} (must be one of "
+                          f"{list(CONSTANT_STYLES)})")
+    return constants
 
 
 def check_formats(formats: Iterable[str] | str) -> tuple[str, ...]:

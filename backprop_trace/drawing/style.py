@@ -1,6 +1,6 @@
 """How frames look, in one place: colour themes and the sizes, widths and spacings of the
 diagram. Forward and backward are also coded without colour (the ∂ prefix, position in the
-node, dashed backward arrows), so every theme reads in greyscale."""
+node, the gradient under the wire behind an arrow), so every theme reads in greyscale."""
 
 from __future__ import annotations
 
@@ -11,12 +11,30 @@ from typing import Final
 
 from ..errors import OptionError
 
-__all__ = ["Theme", "THEMES", "get_theme", "RANKDIRS", "GRANULARITIES", "READABLE_NODES",
+__all__ = ["Theme", "THEMES", "get_theme", "RANKDIRS", "RANKDIR_CHOICES", "ASPECTS", "SCREEN",
+           "CONSTANT_STYLES", "COMFORTABLE_PX",
+           "AUTO_LAYOUT_NODES", "GRANULARITIES", "READABLE_NODES",
            "FONT_SIZE", "EDGE_FONT_SIZE", "GATE_FONT_SIZE", "EDGE_WIDTH", "HIGHLIGHT_WIDTH",
            "OUTPUT_BORDER_WIDTH",
            "CORNER_RADIUS", "GRAPH_ATTRIBUTES", "EDGE_ARROW_SIZE", "LARGE_GRAPH_ATTRIBUTES"]
 
 RANKDIRS: Final = ("LR", "TB")
+RANKDIR_CHOICES: Final = ("auto", *RANKDIRS)
+"""``auto``: whichever direction shows the text largest on the slide."""
+CONSTANT_STYLES: Final = ("gate", "node")
+"""Where constants are drawn: inside their gate (``×3``, ``+1``, ``x²``), CS231n style, or
+as nodes of their own."""
+ASPECTS: Final[Mapping[str, float | None]] = MappingProxyType(
+    {"16:9": 16 / 9, "4:3": 4 / 3, "fit": None})
+"""The slide a frame is padded to (``fit``: the drawing's own shape)."""
+SCREEN: Final = (1920, 1080)
+"""The projector a slide is judged on: text sizes are quoted in its pixels."""
+COMFORTABLE_PX: Final = 28
+"""Text this large on the projector (px) is read from the back row: the first layout in
+order of preference that shows it is kept without trying the others."""
+AUTO_LAYOUT_NODES: Final = 60
+"""Up to this many drawn nodes, "auto" lays the graph out each way and keeps the one whose
+text is largest on the slide; above, left to right (one layout: large graphs stay fast)."""
 GRANULARITIES: Final = ("edge", "node")
 """A frame per backward step, or per operation's whole backward pass."""
 READABLE_NODES: Final = 300
@@ -24,7 +42,7 @@ READABLE_NODES: Final = 300
 layout effort is capped and ``render`` warns."""
 FONT_SIZE: Final = 14
 """Node text and the caption, in points."""
-EDGE_FONT_SIZE: Final = 11
+EDGE_FONT_SIZE: Final = 14
 GATE_FONT_SIZE: Final = 18
 EDGE_WIDTH: Final = 1.2
 """Edges that carry gradient (and backward arrows)."""
@@ -33,14 +51,19 @@ HIGHLIGHT_WIDTH: Final = 3
 OUTPUT_BORDER_WIDTH: Final = 2
 CORNER_RADIUS: Final = 6
 """Rounded box corners."""
-LINE_HEIGHT: Final = 1.3
+LINE_HEIGHT: Final = 1.2
 """Text line height, in multiples of the font size."""
-NODE_PADDING: Final = 6.0
+NODE_PADDING: Final = 5.0
 GATE_PADDING: Final = 5.0
 CONST_PADDING: Final = 4.0
 LABEL_PADDING: Final = 3.0
 WIRE_GAP: Final = 4.0
 """Space between an edge's wire and the label text beside it."""
+WRAP_WIDTH: Final = 7.0
+"""Left to right, a local partial wider than this many ems (and than the gradient under it)
+breaks into lines: its symbol, then the rest."""
+CAPTION_WIDTH: Final = 45.0
+"""A caption wider than the drawing and than this many ems breaks into lines."""
 ARROW_LENGTH: Final = 8.0
 ARROW_HALF_WIDTH: Final = 3.5
 HALO_WIDTH: Final = 9.0
@@ -48,9 +71,9 @@ HALO_WIDTH: Final = 9.0
 MARGIN: Final = 14.0
 CAPTION_GAP: Final = 10.0
 EDGE_ARROW_SIZE: Final = 0.7
-LAYOUT_RANKSEP: Final = "0.25"
+LAYOUT_RANKSEP: Final = "0.1"
 """Between a box and the label block on its wire (each edge with a label spans two ranks)."""
-GRAPH_ATTRIBUTES: Final = {"nodesep": "0.35", "ranksep": "0.7", "pad": "0.2"}
+GRAPH_ATTRIBUTES: Final = {"nodesep": "0.25", "ranksep": "0.7", "pad": "0.2"}
 WIDE_FAN_OUT: Final = 16
 """A node used by more operations than this caps the layout's effort too."""
 LARGE_GRAPH_ATTRIBUTES: Final = {"mclimit": "0.2", "nslimit": "2", "nslimit1": "2",

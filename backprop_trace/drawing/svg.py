@@ -7,7 +7,8 @@ the step changed (the HTML player stores frames as these differences).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Final
 
@@ -19,10 +20,10 @@ from .boxes import Boxes, LabelBlock, NodeBox, backward_mark
 from .dot import forward_edge_id, label_id, node_id
 from .layout import Layout
 from .metrics import text_width
-from .style import Theme
+from .style import ASPECTS, SCREEN, Theme
 from .views import FrameView
 
-__all__ = ["FrameDrawer"]
+__all__ = ["FrameDrawer", "slide_size", "projected_scale", "caption_lines"]
 
 Point = tuple[float, float]
 _HEAD: Final = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
@@ -44,30 +45,75 @@ def _text(text: str) -> str:
     return escape(text, quote=False)
 
 
+def caption_lines(caption: str, width: float) -> list[str]:
+    """A caption as lines no wider than ``width`` where it can be broken: before an ``=``,
+    then after a ``+`` of a long sum."""
+    size = style.FONT_SIZE
+    if text_width(caption, size) <= width:
+        return [caption]
+    pieces = [p for chunk in re.split(r"(?= = )", caption) for p in re.split(r"(?<= \+ )", chunk)]
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and text_width(lines[-1] + piece, size) > width:
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] += piece
+    return lines
+
+
+def caption_width(layout: Layout) -> float:
+    """How wide a caption line may run: the drawing's width, or CAPTION_WIDTH ems."""
+    return max(layout.width, style.CAPTION_WIDTH * style.FONT_SIZE)
+
+
+def slide_size(layout: Layout, captions: Sequence[str],
+               aspect: str = "16:9") -> tuple[float, float]:
+    """A frame's width and height (pt): the layout, the captions' lines below it and a
+    margin, widened or heightened to the slide's aspect ratio (``"fit"``: no padding)."""
+    margin, size = style.MARGIN, style.FONT_SIZE
+    limit = caption_width(layout)
+    wrapped = [caption_lines(c, limit) for c in dict.fromkeys(captions)]
+    rows = max(map(len, wrapped))
+    widest = max(text_width(line, size) for lines in wrapped for line in lines)
+    width = max(layout.width, widest) + 2 * margin
+    height = layout.height + 2 * margin + style.CAPTION_GAP + rows * style.LINE_HEIGHT * size
+    ratio = ASPECTS[aspect]
+    if ratio is None:
+        return width, height
+    return max(width, height * ratio), max(height, width / ratio)
+
+
+def projected_scale(size: tuple[float, float]) -> float:
+    """How much a frame of this size is magnified when shown full-screen at 1920×1080
+    (1 pt of the frame = this many screen pixels)."""
+    return min(SCREEN[0] / size[0], SCREEN[1] / size[1])
+
+
 class FrameDrawer:
     """Draws any frame view of one trace in one theme and direction."""
 
     def __init__(self, data: TraceData, boxes: Boxes, layout: Layout, theme: Theme,
-                 widest_caption: str) -> None:
+                 captions: Sequence[str], aspect: str = "16:9") -> None:
         self.data, self.boxes, self.layout, self.theme = data, boxes, layout, theme
-        margin = style.MARGIN
-        caption_height = style.LINE_HEIGHT * style.FONT_SIZE
-        self.width = max(layout.width, text_width(widest_caption, style.FONT_SIZE)) + 2 * margin
-        self.height = layout.height + 2 * margin + style.CAPTION_GAP + caption_height
+        size, line = style.FONT_SIZE, style.LINE_HEIGHT * style.FONT_SIZE
+        self.width, self.height = slide_size(layout, captions, aspect)
+        self.caption_width = caption_width(layout)
+        rows = max(len(caption_lines(c, self.caption_width)) for c in dict.fromkeys(captions))
+        # the drawing and its caption centred on the slide
+        drawing_height = layout.height + style.CAPTION_GAP + rows * line
         self.dx = (self.width - layout.width) / 2
-        self.dy = margin
+        self.dy = (self.height - drawing_height) / 2
+        self.caption_x = self.width / 2
+        self.caption_y = self.dy + layout.height + style.CAPTION_GAP \
+            + (style.LINE_HEIGHT - 1) / 2 * size + 0.8 * size  # the first line's baseline
         # sizes in CSS pixels of the points the layout is in (1 pt = 4/3 px), as Graphviz's
         self.head = _HEAD.format(font=theme.font, w=_n(self.width), h=_n(self.height),
                                  pw=_n(self.width * 4 / 3), ph=_n(self.height * 4 / 3),
-                                 background=theme.background, cx=_n(self.width / 2),
-                                 cy=_n(self.height - margin - 0.3 * style.FONT_SIZE),
-                                 fs=style.FONT_SIZE, colour=theme.text)
+                                 background=theme.background, cx=_n(self.caption_x),
+                                 cy=_n(self.caption_y), fs=size, colour=theme.text)
         tape = data.tape
-        self.group_ids: list[str] = []
-        for v, node_args in enumerate(tape.args):
-            for position in range(len(node_args)):
-                self.group_ids.append(forward_edge_id(v, position))
-        self.group_ids += [node_id(i) for i in range(len(tape))]
+        self.group_ids = [forward_edge_id(v, position) for v, position, _ in boxes.edges]
+        self.group_ids += [node_id(i) for i in sorted(boxes.nodes)]
         self._index = {gid: k + 3 for k, gid in enumerate(self.group_ids)}
         self._step_of_edge = {(tape.index[s.via], s.position): s for s in data.steps
                               if s.via is not None}
@@ -79,7 +125,7 @@ class FrameDrawer:
         return "".join(self.parts(view))
 
     def parts(self, view: FrameView) -> list[str]:
-        parts = [self.head, _text(view.caption), "</text>\n"]
+        parts = [self.head, self._caption(view.caption), "</text>\n"]
         parts += [self._group(gid, view) for gid in self.group_ids]
         parts.append("</svg>\n")
         return parts
@@ -93,11 +139,23 @@ class FrameDrawer:
             if parts is None or previous is None:
                 parts = self.parts(view)
             else:
-                parts[1] = _text(view.caption)
+                parts[1] = self._caption(view.caption)
                 for gid in self._touched(previous, view):
                     parts[self._index[gid]] = self._group(gid, view)
             previous = view
             yield list(parts)
+
+    def _caption(self, caption: str) -> str:
+        """The caption's text; a second line and more close the head's text element and
+        open their own, one line below."""
+        lines = caption_lines(caption, self.caption_width)
+        out = [_text(lines[0])]
+        for k, line in enumerate(lines[1:], 1):
+            y = self.caption_y + k * style.LINE_HEIGHT * style.FONT_SIZE
+            out.append(f'</text>\n<text class="caption" text-anchor="middle" '
+                       f'x="{_n(self.caption_x)}" y="{_n(y)}" font-size="{style.FONT_SIZE}" '
+                       f'fill="{self.theme.text}">{_text(line)}')
+        return "".join(out)
 
     def _touched(self, before: FrameView, after: FrameView) -> set[str]:
         tape, steps = self.data.tape, self.data.steps
@@ -176,7 +234,11 @@ class FrameDrawer:
         if box.expression:
             out.append(self._line(box.expression, x + text_width(box.name, style.FONT_SIZE,
                                                                  bold=True), y, theme.text))
-        if box.value is not None:
+        if box.value is not None and box.inline_value:
+            header = text_width(box.name, style.FONT_SIZE, bold=True) + \
+                text_width(f"{box.expression} ", style.FONT_SIZE)
+            out.append(self._line(box.value, x + header, y, theme.forward))
+        elif box.value is not None:
             y += line
             out.append(self._line(box.value, x, y, theme.forward))
         if gradient is not None:
@@ -237,14 +299,19 @@ class FrameDrawer:
         back = backward_mark(self.boxes.rankdir) + contribution_label(self.data, step)
         hidden = "" if shown else ' visibility="hidden"'
         if self.boxes.rankdir == "LR":  # above and below the wire, centred on it
-            top = self._line(block.local, cx, cy - style.WIRE_GAP / 2 - line, theme.text,
-                             anchor="middle", size=size)
+            above = len(block.local)
+            top = "".join(self._line(text, cx, cy - style.WIRE_GAP / 2 - (above - k) * line,
+                                     theme.text, anchor="middle", size=size)
+                          for k, text in enumerate(block.local))
             bottom = self._line(back, cx, cy + style.WIRE_GAP / 2, theme.backward,
                                 anchor="middle", size=size)
-        else:  # right of the wire, one line each side of the block's middle
-            x = cx + style.WIRE_GAP
-            top = self._line(block.local, x, cy - line, theme.text, size=size)
-            bottom = self._line(back, x, cy, theme.backward, size=size)
+        else:  # one line across the wire: the local partial left of it, the gradient right
+            first = cy - len(block.local) * line / 2
+            top = "".join(self._line(text, cx - style.WIRE_GAP, first + k * line, theme.text,
+                                     anchor="end", size=size)
+                          for k, text in enumerate(block.local))
+            bottom = self._line(back, cx + style.WIRE_GAP, cy - line / 2, theme.backward,
+                                size=size)
         return top + bottom.replace("<text ", f"<text{hidden} ", 1)
 
     def _points(self, tail: str, head: str, position: int) -> list[Point]:
