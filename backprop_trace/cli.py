@@ -286,16 +286,16 @@ def summary(t: Any) -> list[str]:
     from .names import fmt_number, pretty_name
     from .printing.formulas import to_unicode
 
-    lines = []
+    lines, exact = [], t.data.exact
     if t.value is not None:
-        lines.append(f"{pretty_name(t.output)} = {fmt_number(t.value)}")
+        lines.append(f"{pretty_name(t.output)} = {fmt_number(t.value, fractions=exact)}")
     for x in t.wrt:
         rule = str(t.chain_rule(x))
         shown = to_unicode(t.grad_expr[x] if t.expandable else t.adjoint_expr(x))
         if shown != rule.split(" = ", 1)[1]:
             rule += f" = {shown}"
         if x in t.grad:
-            rule += f" = {fmt_number(t.grad[x])}"
+            rule += f" = {fmt_number(t.grad[x], fractions=exact)}"
         lines.append(rule)
     return lines
 

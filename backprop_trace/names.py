@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any, Final
 
 import numpy as np
 
-__all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text"]
+__all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text",
+           "short_fraction", "is_short_fraction", "shown_value", "fmt_products",
+           "MAX_DENOMINATOR"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP: Final = str.maketrans("0123456789-+()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾")
@@ -21,6 +25,8 @@ _GREEK_WORDS: Final = {
     "rho": "ρ", "chi": "χ", "nu": "ν",
 }
 _SHOWN_ELEMENTS: Final = 6
+MAX_DENOMINATOR: Final = 99
+"""The largest denominator shown as a fraction (1/3, 5/12); beyond it, decimals."""
 
 
 def pretty_name(name: str) -> str:
@@ -65,17 +71,24 @@ def superscript(text: str) -> str | None:
     return text.translate(_SUP)
 
 
-def fmt_number(value: Any, *, unicode: bool = True) -> str:
-    """At most 4 significant digits, integers without ``.0``, never ``-0``; arrays as lists.
+def fmt_number(value: Any, *, unicode: bool = True, digits: int = 4,
+               fractions: bool = False) -> str:
+    """At most ``digits`` significant digits, integers without ``.0``, never ``-0``; arrays as
+    lists. With ``fractions`` (the inputs are exact), a value that is a short fraction and
+    has no short decimal reads as the textbook writes it: ``1/3``, not ``0.3333``.
 
     >>> fmt_number(-4.0), fmt_number(-0.19661193), fmt_number(1e-7), fmt_number(-0.0)
     ('−4', '−0.1966', '1e−7', '0')
+    >>> fmt_number(1 / 3, fractions=True), fmt_number(-2 / 3, fractions=True)
+    ('1/3', '−2/3')
     """
     if isinstance(value, np.ndarray) and value.ndim > 0:
         flat = value.ravel()
-        shown = [fmt_number(v, unicode=unicode) for v in flat[:_SHOWN_ELEMENTS]]
+        shown = [fmt_number(v, unicode=unicode, digits=digits, fractions=fractions)
+                 for v in flat[:_SHOWN_ELEMENTS]]
         if flat.size > _SHOWN_ELEMENTS:
-            shown[-1:] = ["…", fmt_number(flat[-1], unicode=unicode)]
+            shown[-1:] = ["…", fmt_number(flat[-1], unicode=unicode, digits=digits,
+                                          fractions=fractions)]
         return "[" + ", ".join(shown) + "]"
     v = float(value)
     if math.isnan(v):
@@ -83,17 +96,64 @@ def fmt_number(value: Any, *, unicode: bool = True) -> str:
     if math.isinf(v):
         text = "∞" if unicode else "inf"
         return text if v > 0 else ("−" if unicode else "-") + text
-    rounded = float(f"{v:.4g}")
-    if rounded == 0:
+    rounded = float(f"{v:.{digits}g}")
+    fraction = short_fraction(v) if fractions and rounded != v else None
+    if fraction is not None:
+        text = f"{fraction.numerator}/{fraction.denominator}"
+    elif rounded == 0:
         text = "0"
     elif rounded == int(rounded) and abs(rounded) < 1e15:
         text = str(int(rounded))
     else:
-        text = f"{v:.4g}"
+        text = f"{v:.{digits}g}"
         if "e" in text:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}e{int(exponent)}"
     return text.replace("-", "−") if unicode else text
+
+
+def short_fraction(value: float) -> Fraction | None:
+    """``value`` as p/q with q ≤ MAX_DENOMINATOR when it is that fraction to the last bit
+    of a double (1/3, −2/3, 5/6), else None; integers are not fractions."""
+    if not math.isfinite(value):
+        return None
+    fraction = Fraction(value).limit_denominator(MAX_DENOMINATOR)
+    return fraction if fraction.denominator > 1 and float(fraction) == value else None
+
+
+def is_short_fraction(value: float) -> bool:
+    """Whether ``value`` is an integer or a short fraction exactly (an exact input)."""
+    return math.isfinite(value) and (float(value).is_integer()
+                                     or short_fraction(value) is not None)
+
+
+def shown_value(text: str) -> Fraction:
+    """The number a text made by ``fmt_number`` shows, exactly (``−1/3``, ``2.5e−7``)."""
+    text = text.replace("−", "-").strip("()")
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return Fraction(int(numerator), int(denominator))
+    return Fraction(text)
+
+
+def fmt_products(pairs: Sequence[tuple[float, float]], total: float, *,
+                 fractions: bool = False) -> tuple[list[tuple[str, str]], str]:
+    """The factors of Σ aᵢ·bᵢ and its total as shown, with the factors given as many digits
+    (4 to 12) as it takes for the shown arithmetic to check: the sum of the shown products,
+    rounded as the total is shown, is the shown total (``1.02·0.5 = 0.51``, not
+    ``1.02·0.5 = 0.5099`` from ``1.0198·0.5``)."""
+    shown_total = fmt_number(total, fractions=fractions)
+    texts: list[tuple[str, str]] = []
+    for digits in range(4, 13):
+        texts = [(fmt_number(a, digits=digits, fractions=fractions),
+                  fmt_number(b, digits=digits, fractions=fractions)) for a, b in pairs]
+        try:
+            result = sum(shown_value(a) * shown_value(b) for a, b in texts)
+        except (ValueError, ZeroDivisionError):  # nan, ∞: nothing to check
+            break
+        if fmt_number(float(result), fractions=fractions) == shown_total:
+            break
+    return texts, shown_total
 
 
 _INVISIBLE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"

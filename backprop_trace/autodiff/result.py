@@ -16,6 +16,7 @@ import sympy as sp
 from ..errors import GraphError
 from ..graph import NodeKind, Tape
 from ..limits import Limits
+from ..names import is_short_fraction
 from .forward import Values, forward
 from .steps import Step, StepColumns
 from .symbolic import SymbolicView
@@ -24,6 +25,9 @@ __all__ = ["TraceData", "EXPANSION_LIMIT"]
 
 _EXPRESSION_DEPTH: Final = 100
 """sympy walks expressions recursively; deeper ones are left in the compact form."""
+
+_EXACT_CHECK_ELEMENTS: Final = 1000
+"""Larger input arrays are not examined for exactness (their numbers show as decimals)."""
 
 EXPANSION_LIMIT: Final = 60
 """Operations up to which outputs expand gradients into the inputs (beyond, sizes explode)."""
@@ -57,6 +61,18 @@ class TraceData:
     @property
     def inputs(self) -> tuple[str, ...]:
         return self.tape.input_names
+
+    @cached_property
+    def exact(self) -> bool:
+        """Whether every input value is an integer or a short fraction (x = 1, 2, 2; not
+        b = 6.8813…): then results that are short fractions are shown as fractions."""
+        if self.node_values is None:
+            return False
+        for name in self.inputs:
+            value = np.asarray(self.values[name], dtype=float).ravel()
+            if value.size > _EXACT_CHECK_ELEMENTS or not all(map(is_short_fraction, value)):
+                return False
+        return True
 
     @cached_property
     def values(self) -> Mapping[str, Any]:

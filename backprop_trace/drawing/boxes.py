@@ -15,10 +15,11 @@ from ..graph.labels import drawn_nodes, gate_text
 from ..names import pretty_name
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
-from .metrics import text_width
+from .metrics import text_width, wrap_text
 from .views import FrameView
 
-__all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "wrap_at_equals"]
+__all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "wrap_at_equals",
+           "gradient_rows"]
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,15 @@ def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "
         elif value is not None:
             widths.append(text_width(value, style.FONT_SIZE))
         gradient = master.gradients.get(name)
+        rows = len(widths)
         if gradient is not None:
-            widths.append(text_width(gradient, style.FONT_SIZE))
+            lines = gradient_rows(gradient, max(widths))
+            widths += [text_width(t, style.FONT_SIZE) for t in lines]
+            rows += len(lines)
         gate, gate_width = "", 0.0
         if kind is NodeKind.OPERATION:
             gate = gate_text(tape, i, constants == "gate")
             gate_width = text_width(gate, style.GATE_FONT_SIZE) + 2 * style.GATE_PADDING
-        rows = len(widths)
         nodes[i] = NodeBox(i, kind, gate, shown, expression, value, inline,
                            gradient is not None, gate_width, gate_width + max(widths) + 2 * pad,
                            rows * line + 2 * pad)
@@ -138,14 +141,12 @@ def wrap_at_equals(text: str, width: float) -> tuple[str, ...]:
     ``∂h/∂u = 1 − tanh(u)² = 0.4`` → (``∂h/∂u``, ``= 1 − tanh(u)² = 0.4``)."""
     size = style.EDGE_FONT_SIZE
     limit = max(width, style.WRAP_WIDTH * size)
-    if text_width(text, size) <= limit:
-        return (text,)
-    symbol, *parts = text.split(" = ")
-    lines = [symbol]
-    for part in parts:
-        joined = f"{lines[-1]} = {part}"
-        if len(lines) > 1 and text_width(joined, size) <= limit:
-            lines[-1] = joined
-        else:
-            lines.append(f"= {part}")
-    return tuple(lines)
+    return tuple(wrap_text(text, limit, size, (" = ",), first_alone=True))
+
+
+def gradient_rows(text: str, width: float) -> list[str]:
+    """A node's gradient line, a long sum broken before its ``+`` signs (and ``=``) into
+    lines no wider than ``width`` or GRADIENT_WIDTH ems: the chain rule's Σ over the node's
+    users, a term a line."""
+    size = style.FONT_SIZE
+    return wrap_text(text, max(width, style.GRADIENT_WIDTH * size), size)

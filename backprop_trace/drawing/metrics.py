@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-__all__ = ["text_width", "font_path", "FONT_FILES"]
+__all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text"]
 
 FONT_FILES: Final = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 
@@ -39,6 +39,32 @@ def text_width(text: str, size: float = 14.0, bold: bool = False) -> float:
             width = units if wide else advances.get(0xFFFD, units // 2)
         total += width
     return total * size / units
+
+
+def wrap_text(text: str, limit: float, size: float, before: tuple[str, ...] = (" = ", " + "),
+              first_alone: bool = False) -> list[str]:
+    """``text`` as lines no wider than ``limit`` (pt) where it can be: broken before one of
+    the separators ``before`` outside brackets, which then starts the next line (``= 0.4``,
+    ``+ ∂u/∂y·∂y/∂a``).
+    A line is wider than ``limit`` only when one unbreakable piece is; ``first_alone`` keeps
+    the first piece (a partial's symbol) alone on the first line."""
+    if text_width(text, size) <= limit:
+        return [text]
+    pieces, start, depth = [], 0, 0
+    for k, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if k and depth == 0 and any(text.startswith(sep, k) for sep in before):
+            pieces.append(text[start:k])
+            start = k + 1  # the space before the separator ends the previous line
+    pieces.append(text[start:])
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        joined = f"{lines[-1]} {piece}"
+        if not (first_alone and len(lines) == 1) and text_width(joined, size) <= limit:
+            lines[-1] = joined
+        else:
+            lines.append(piece)
+    return lines
 
 
 @cache

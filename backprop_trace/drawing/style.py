@@ -62,6 +62,9 @@ WIRE_GAP: Final = 4.0
 WRAP_WIDTH: Final = 7.0
 """Left to right, a local partial wider than this many ems (and than the gradient under it)
 breaks into lines: its symbol, then the rest."""
+GRADIENT_WIDTH: Final = 14.0
+"""A node's gradient line wider than this many ems (and than the rest of the node) breaks
+before its + signs."""
 CAPTION_WIDTH: Final = 45.0
 """A caption wider than the drawing and than this many ems breaks into lines."""
 ARROW_LENGTH: Final = 8.0

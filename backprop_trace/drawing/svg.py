@@ -7,7 +7,6 @@ the step changed (the HTML player stores frames as these differences).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Final
@@ -16,10 +15,10 @@ from ..autodiff.result import TraceData
 from ..graph import NodeKind
 from ..printing.captions import contribution_label
 from . import style
-from .boxes import Boxes, LabelBlock, NodeBox, backward_mark
+from .boxes import Boxes, LabelBlock, NodeBox, backward_mark, gradient_rows
 from .dot import forward_edge_id, label_id, node_id
 from .layout import Layout
-from .metrics import text_width
+from .metrics import text_width, wrap_text
 from .style import ASPECTS, SCREEN, Theme
 from .views import FrameView
 
@@ -46,19 +45,9 @@ def _text(text: str) -> str:
 
 
 def caption_lines(caption: str, width: float) -> list[str]:
-    """A caption as lines no wider than ``width`` where it can be broken: before an ``=``,
-    then after a ``+`` of a long sum."""
-    size = style.FONT_SIZE
-    if text_width(caption, size) <= width:
-        return [caption]
-    pieces = [p for chunk in re.split(r"(?= = )", caption) for p in re.split(r"(?<= \+ )", chunk)]
-    lines = [""]
-    for piece in pieces:
-        if lines[-1] and text_width(lines[-1] + piece, size) > width:
-            lines.append(piece.lstrip())
-        else:
-            lines[-1] += piece
-    return lines
+    """A caption as lines no wider than ``width`` where it can be broken: before an ``=`` or
+    a ``+`` outside brackets."""
+    return wrap_text(caption, width, style.FONT_SIZE)
 
 
 def caption_width(layout: Layout) -> float:
@@ -242,8 +231,11 @@ class FrameDrawer:
             y += line
             out.append(self._line(box.value, x, y, theme.forward))
         if gradient is not None:
-            y += line
-            out.append(self._line(gradient, x, y, theme.pending if pending else theme.backward))
+            colour = theme.pending if pending else theme.backward
+            for text in gradient_rows(gradient, box.width - box.gate_width
+                                      - 2 * style.NODE_PADDING):
+                y += line
+                out.append(self._line(text, x, y, colour))
         out.append("</g>\n")
         return "".join(out)
 

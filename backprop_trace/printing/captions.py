@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
+
+import numpy as np
 
 from ..autodiff.result import TraceData
 from ..autodiff.steps import Step
 from ..graph.labels import node_text
-from ..names import fmt_number, pretty_name
+from ..names import fmt_number, fmt_products, pretty_name
 from .formulas import partial_text, to_unicode
 from .messages import message
 
@@ -23,7 +26,7 @@ def header_line(data: TraceData, node: str) -> tuple[str, str]:
 
 
 def value_line(data: TraceData, node: str) -> str | None:
-    return None if not data.values else f"= {fmt_number(data.values[node])}"
+    return None if not data.values else f"= {number(data, data.values[node])}"
 
 
 def gradient_line(data: TraceData, node: str, step: Step | None) -> str:
@@ -32,7 +35,7 @@ def gradient_line(data: TraceData, node: str, step: Step | None) -> str:
     if step is None:
         return f"{head} = ?"
     if step.total is not None:
-        return f"{head} = {fmt_number(step.total)}"
+        return f"{head} = {number(data, step.total)}"
     total = to_unicode(data.view.total_expr(step))
     # An abstract function's own partial (∂u/∂x) is final as it stands: no "∂u/∂x = ∂u/∂x".
     return head if total == head else f"{head} = {total}"
@@ -46,15 +49,15 @@ def local_label(data: TraceData, step: Step) -> str:
     if shown != parts[0]:
         parts.append(shown)
     if step.local is not None:
-        number = fmt_number(step.local)
-        if number != shown:
-            parts.append(number)
+        value = number(data, step.local)
+        if value != shown:
+            parts.append(value)
     return " = ".join(parts)
 
 
 def contribution_label(data: TraceData, step: Step) -> str:
     if step.contribution is not None:
-        return fmt_number(step.contribution)
+        return number(data, step.contribution)
     return to_unicode(data.view.contribution_expr(step))
 
 
@@ -68,9 +71,28 @@ def local_partial_text(data: TraceData, step: Step) -> str:
     return f"∂({node_text(tape, step.via)})/∂{pretty_name(step.node)}"
 
 
-def _factor(value: object) -> str:
-    text = fmt_number(value)
+def number(data: TraceData, value: object) -> str:
+    """A value as every output of this trace shows it (fractions when the inputs are exact)."""
+    return fmt_number(value, fractions=data.exact)
+
+
+def _factor(text: str) -> str:
+    """A shown number as a factor of a product: ``(−4)``."""
     return f"({text})" if text.startswith("−") else text
+
+
+def _products(data: TraceData, steps: Sequence[Step], total: object) -> tuple[str, str]:
+    """``upstream·local + …`` of ``steps`` and their total as shown, the factors with the
+    digits it takes for the shown arithmetic to check (scalars; arrays as they come)."""
+    pairs: list[tuple[Any, Any]] = [(s.upstream, s.local) for s in steps]
+    scalar = all(np.ndim(a) == 0 and np.ndim(b) == 0 for a, b in pairs)
+    if scalar and np.ndim(cast(Any, total)) == 0:
+        texts, shown = fmt_products([(float(a), float(b)) for a, b in pairs],
+                                    float(cast(Any, total)), fractions=data.exact)
+    else:
+        texts = [(number(data, a), number(data, b)) for a, b in pairs]
+        shown = number(data, total)
+    return " + ".join(f"{_factor(a)}·{_factor(b)}" for a, b in texts), shown
 
 
 def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
@@ -93,20 +115,20 @@ def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
         terms = [f"{partial_text(y, s.via or '')}·{local_partial_text(data, s)}" for s in earlier]
         parts = [f"{target} = {' + '.join(terms)}"]
         if step.contribution is not None:
-            parts.append(" + ".join(f"{_factor(s.upstream)}·{_factor(s.local)}"
-                                    for s in earlier))
-            parts.append(fmt_number(step.total))
+            products, total = _products(data, earlier, step.total)
+            parts += [products, total]
         return message("caption.step", lang, step=step.index + 1, steps=n,
                        formula=" = ".join(parts))
     more = " + …" if step.terms > 1 else ""
     parts = [f"{symbols}{more}"]
     upstream_symbol = to_unicode(view.upstream_expr(step))
     if step.contribution is not None:
-        upstream = _factor(step.upstream)
-        if local != fmt_number(step.local):
+        product, contribution = _products(data, [step], step.contribution)
+        upstream, local_value = product.split("·", 1)
+        if local != number(data, step.local):
             parts.append(f"{upstream} · {local}{more}")
-        parts.append(f"{upstream} · {_factor(step.local)}{more}")
-        parts.append(f"{fmt_number(step.contribution)}{more}")
+        parts.append(f"{upstream} · {local_value}{more}")
+        parts.append(f"{contribution}{more}")
     else:
         shown = f"{upstream_symbol} · {local}" if upstream_symbol != "1" else local
         contribution = to_unicode(view.contribution_expr(step))
@@ -132,7 +154,7 @@ def group_caption(data: TraceData, steps: Sequence[Step], lang: str = "en") -> s
     return message("caption.group", lang, first=steps[0].index + 1, last=steps[-1].index + 1,
                    steps=len(data.steps), via=pretty_name(via),
                    expression=node_text(data.tape, via), upstream=partial_text(data.output, via),
-                   value=fmt_number(upstream) if upstream is not None else "…",
+                   value=number(data, upstream) if upstream is not None else "…",
                    received=received)
 
 
@@ -140,5 +162,5 @@ def forward_caption(data: TraceData, lang: str = "en") -> str:
     n = len(data.steps)
     if data.value is not None:
         return message("caption.forward", lang, output=pretty_name(data.output),
-                       value=fmt_number(data.value), steps=n)
+                       value=number(data, data.value), steps=n)
     return message("caption.graph", lang, output=pretty_name(data.output), steps=n)

@@ -6,28 +6,53 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+
 from ..autodiff.result import TraceData
 from ..autodiff.steps import Step
-from ..names import fmt_number, latex_name
+from ..names import fmt_number, fmt_products, latex_name
 from .formulas import chain_rule, partial_latex, to_latex
 from .messages import message
 
 __all__ = ["narrative"]
 
 
-def _num(value: Any) -> str:
-    text = fmt_number(value, unicode=False)
+def _num(value: Any, exact: bool = False) -> str:
+    return _latex_number(fmt_number(value, fractions=exact))
+
+
+def _latex_number(text: str) -> str:
+    """A number as ``fmt_number`` shows it, in LaTeX: ``-1``, ``\\frac{1}{3}``,
+    ``2.5 \\times 10^{-7}``, ``\\left[1, 2\\right]``."""
+    text = text.replace("−", "-")
     if text.startswith("["):
-        return "\\left" + text.replace("[", "[").replace("]", "\\right]")
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
+        return "\\left" + text.replace("]", "\\right]")
+    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text)
+    if "/" in body:
+        numerator, denominator = body.split("/")
+        return f"{sign}\\frac{{{numerator}}}{{{denominator}}}"
+    if "e" in body:
+        mantissa, exponent = body.split("e")
+        return f"{sign}{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
 
 
-def _paren(value: Any) -> str:
-    text = _num(value)
+def _paren(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
+
+
+def _products(data: TraceData, steps: list[Step], total: Any) -> tuple[str, str]:
+    """``upstream · local + …`` and the total, digits enough for the arithmetic to check."""
+    pairs = [(s.upstream, s.local) for s in steps]
+    if all(np.ndim(a) == 0 and np.ndim(b) == 0 for a, b in pairs) and np.ndim(total) == 0:
+        texts, shown = fmt_products([(float(a), float(b)) for a, b in pairs], float(total),
+                                    fractions=data.exact)
+    else:
+        texts = [(fmt_number(a), fmt_number(b)) for a, b in pairs]
+        shown = fmt_number(total)
+    products = " + ".join(f"{_paren(_latex_number(a))} \\cdot {_paren(_latex_number(b))}"
+                          for a, b in texts)
+    return products, _latex_number(shown)
 
 
 def narrative(data: TraceData, lang: str = "en") -> str:
@@ -42,7 +67,7 @@ def narrative(data: TraceData, lang: str = "en") -> str:
     for node in tape.variables:
         expr = (f"${to_latex(data.local_expr(node))}$" if tape.is_operation(node)
                 else message("narrative.input", lang))
-        value = f"${_num(data.values[node])}$" if data.values else "—"
+        value = f"${_num(data.values[node], data.exact)}$" if data.values else "—"
         lines.append(f"| ${latex_name(node)}$ | {expr} | {value} |")
     rule = (f"$\\frac{{\\partial {latex_name(y)}}}{{\\partial u_i}} = \\sum_j "
             f"\\frac{{\\partial {latex_name(y)}}}{{\\partial u_j}} \\cdot "
@@ -65,9 +90,7 @@ def narrative(data: TraceData, lang: str = "en") -> str:
             sums = [" + ".join(f"{partial_latex(y, s.via or '')} \\cdot {_local_partial(data, s)}"
                                for s in earlier)]
             if step.contribution is not None:
-                sums.append(" + ".join(f"{_paren(s.upstream)} \\cdot {_paren(s.local)}"
-                                       for s in earlier))
-                sums.append(_num(step.total))
+                sums += _products(data, earlier, step.total)
             else:
                 sums.append(to_latex(view.total_expr(step)))
             lines += [f"$$ {target} = {' = '.join(sums)} $$", ""]
@@ -78,12 +101,8 @@ def narrative(data: TraceData, lang: str = "en") -> str:
                  f"{to_latex(view.upstream_expr(step))} \\cdot "
                  f"{_wrap(to_latex(view.local_expr(step)))}{more}"]
         if step.contribution is not None:
-            parts.append(f"{_paren(step.upstream)} \\cdot {_paren(step.local)}{more}")
-            parts.append(f"{_num(step.contribution)}{more}")
-            result = _num(step.total)
-        else:
-            result = to_latex(view.total_expr(step))
-        del result
+            product, contribution = _products(data, [step], step.contribution)
+            parts += [f"{product}{more}", f"{contribution}{more}"]
         lines += [f"$$ {' = '.join(parts)} $$", ""]
     lines += [message("narrative.gradient", lang), ""]
     for x in data.wrt:
@@ -91,7 +110,7 @@ def narrative(data: TraceData, lang: str = "en") -> str:
         if data.expandable and to_latex(data.grad_expr[x]) != forms[0]:
             forms.append(to_latex(data.grad_expr[x]))
         if x in data.grad:
-            forms.append(_num(data.grad[x]))
+            forms.append(_num(data.grad[x], data.exact))
         lines.append(f"$$ {partial_latex(y, x)} = {' = '.join(forms)} $$")
     lines += ["", message("narrative.chain_rule", lang), ""]
     lines += [f"$$ {chain_rule(data, x).latex} $$" for x in data.wrt]
