@@ -19,20 +19,26 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("player")
-    bt.trace("e = (a + b) * (b + 1)", at={"a": 2, "b": 1}).render(out)
+def browser():
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=BROWSER, args=ARGS)
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        requests = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto((out / "index.html").as_uri())
-        page.errors, page.requests = errors, requests
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, tmp_path_factory):
+    out = tmp_path_factory.mktemp("player")
+    bt.trace("e = (a + b) * (b + 1)", at={"a": 2, "b": 1}).render(out)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((out / "index.html").as_uri())
+    page.errors, page.requests = errors, requests
+    yield page
+    page.close()
 
 
 def frame(page):
@@ -84,3 +90,76 @@ def test_same_picture_as_the_svg_files(page):
 def test_no_errors_and_no_network(page):
     assert page.errors == []
     assert all(url.startswith("file://") for url in page.requests)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_the_frame_fills_the_screen_without_scrolling(page, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.click(".bt-last")
+    box = page.locator(".bt-stage svg").bounding_box()
+    shown = page.evaluate("""() => {
+        const s = document.querySelector('.bt-stage svg'), r = s.getBoundingClientRect();
+        const vb = s.viewBox.baseVal, scale = Math.min(r.width / vb.width, r.height / vb.height);
+        return {w: vb.width * scale, h: vb.height * scale,
+                scrollW: document.documentElement.scrollWidth,
+                scrollH: document.documentElement.scrollHeight};
+    }""")
+    # the drawn frame (scaled to fit its box) fills 70 % or more of one screen dimension
+    assert max(shown["w"] / size[0], shown["h"] / size[1]) >= 0.7, (shown, box)
+    assert shown["scrollW"] <= size[0] and shown["scrollH"] <= size[1]  # no page scrolling
+
+
+def test_the_caption_shows_once(page):
+    page.click(".bt-last")
+    caption = page.locator(".bt-stage svg text.caption").first
+    assert caption.is_visible() and caption.inner_html().startswith("step 6/6")
+    hidden = page.locator(".bt-caption").bounding_box()  # kept for screen readers only
+    assert hidden["width"] <= 1 and hidden["height"] <= 1
+
+
+def test_zoom_and_pan(page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.click(".bt-fit")
+    full = page.locator(".bt-stage svg").get_attribute("viewBox")
+    page.click(".bt-zoom-in")
+    assert float(page.get_attribute(".bt-player", "data-zoom")) == pytest.approx(1.5)
+    zoomed = page.locator(".bt-stage svg").get_attribute("viewBox")
+    assert zoomed != full
+    box = page.locator(".bt-stage").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 100, y + 50)
+    page.mouse.up()
+    panned = page.locator(".bt-stage svg").get_attribute("viewBox")
+    assert float(panned.split()[0]) < float(zoomed.split()[0])  # dragged right: view moves left
+    page.keyboard.press("ArrowLeft")  # the zoom stays while stepping
+    assert page.locator(".bt-stage svg").get_attribute("viewBox") == panned
+    page.mouse.wheel(0, -200)  # the wheel zooms on the player's own page
+    assert float(page.get_attribute(".bt-player", "data-zoom")) > 1.5
+    page.keyboard.press("0")
+    assert page.locator(".bt-stage svg").get_attribute("viewBox") == full
+
+
+def test_in_a_notebook_cell_the_frame_fits_the_width(browser, tmp_path):
+    t = bt.trace("n = x1*w1 + x2*w2 + b; o = tanh(n)",
+                 at={"x1": 2, "x2": 0, "w1": -3, "w2": 1, "b": 6.8813735870195432})
+    cell = tmp_path / "cell.html"
+    cell.write_text(f"<!DOCTYPE html><html><body style='margin:0'><div style='width:800px'>"
+                    f"{t._repr_html_()}</div><div style='height:2000px'></div></body></html>",
+                    encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(cell.as_uri())
+    box = page.locator(".bt-stage svg").bounding_box()
+    assert box["width"] == pytest.approx(800 - 16, abs=20)  # the cell's width, padding aside
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.mouse.move(box["x"] + 100, box["y"] + 100)
+    page.mouse.wheel(0, 300)  # without Ctrl the wheel scrolls the notebook, not the frame
+    page.wait_for_function("window.scrollY > 0")
+    assert page.get_attribute(".bt-player", "data-zoom") == "1"
+    page.click(".bt-zoom-in")
+    assert float(page.get_attribute(".bt-player", "data-zoom")) > 1
+    page.close()
+    assert errors == []

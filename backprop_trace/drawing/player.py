@@ -7,6 +7,7 @@ grows with nodes + changes, not with nodes × frames."""
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Final
 
@@ -41,23 +42,45 @@ _SCRIPT: Final = """
   const stage = root.querySelector(".bt-stage"), caption = root.querySelector(".bt-caption");
   const slider = root.querySelector(".bt-slider"), counter = root.querySelector(".bt-counter");
   const play = root.querySelector(".bt-play");
+  const standalone = %(standalone)s;
   const last = data.frames.length - 1;
-  let current = -1, timer = null;
+  let current = -1, timer = null, zoom = null, full = null, drag = null;
+  function svg() { return stage.querySelector("svg"); }
   function svgOf(k) {
     const parts = data.base.slice(), changes = data.frames[k];
     for (let i = 0; i < changes.length; i += 2) parts[changes[i]] = data.variants[changes[i + 1]];
     return parts.join("");
   }
+  // Zoom and pan move the viewBox of the frame, which always fills the stage.
+  function applyZoom() {
+    svg().setAttribute("viewBox", (zoom || full).join(" "));
+    root.dataset.zoom = zoom ? (full[2] / zoom[2]).toFixed(3) : "1";
+  }
+  function zoomAt(factor, cx, cy) {
+    const v = zoom || full;
+    let w = Math.max(full[2] / 16, v[2] / factor);
+    if (w >= full[2]) { zoom = null; applyZoom(); return; }
+    const h = w * full[3] / full[2];
+    zoom = [cx - (cx - v[0]) * w / v[2], cy - (cy - v[1]) * h / v[3], w, h];
+    applyZoom();
+  }
+  function zoomCentre(factor) {
+    const v = zoom || full;
+    zoomAt(factor, v[0] + v[2] / 2, v[1] + v[3] / 2);
+  }
+  function fit() { zoom = null; applyZoom(); }
   function show(k) {
     k = Math.max(0, Math.min(last, k));
     if (k === current) return;
     current = k;
     stage.innerHTML = svgOf(k);
+    if (!full) full = svg().getAttribute("viewBox").split(/[ ,]+/).map(Number);
+    applyZoom();
     caption.textContent = data.captions[k];
     slider.value = k;
     counter.textContent = %(counter)s.replace("{k}", k).replace("{last}", last);
     root.dataset.frame = k;
-    if (%(standalone)s) history.replaceState(null, "", "#" + k);
+    if (standalone) history.replaceState(null, "", "#" + k);
   }
   function stop() {
     if (timer) { clearInterval(timer); timer = null; play.textContent = %(play)s; }
@@ -68,13 +91,40 @@ _SCRIPT: Final = """
     play.textContent = %(pause)s;
     timer = setInterval(function () { if (current >= last) stop(); else show(current + 1); }, 1200);
   }
+  function at(e) {  // the pointer in the frame's coordinates
+    const m = svg().getScreenCTM().inverse();
+    return [m.a * e.clientX + m.c * e.clientY + m.e, m.b * e.clientX + m.d * e.clientY + m.f];
+  }
   root.querySelector(".bt-first").onclick = function () { stop(); show(0); };
   root.querySelector(".bt-prev").onclick = function () { stop(); show(current - 1); };
   root.querySelector(".bt-next").onclick = function () { stop(); show(current + 1); };
   root.querySelector(".bt-last").onclick = function () { stop(); show(last); };
+  root.querySelector(".bt-zoom-in").onclick = function () { zoomCentre(1.5); };
+  root.querySelector(".bt-zoom-out").onclick = function () { zoomCentre(1 / 1.5); };
+  root.querySelector(".bt-fit").onclick = fit;
   play.onclick = toggle;
   slider.oninput = function () { stop(); show(parseInt(slider.value, 10)); };
-  (%(standalone)s ? document : root).addEventListener("keydown", function (e) {
+  // In a notebook the wheel scrolls the page unless Ctrl is held; on its own page it zooms.
+  stage.addEventListener("wheel", function (e) {
+    if (!standalone && !(e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    const p = at(e);
+    zoomAt(e.deltaY < 0 ? 1.2 : 1 / 1.2, p[0], p[1]);
+  }, {passive: false});
+  stage.addEventListener("pointerdown", function (e) {
+    if (!zoom) return;
+    drag = {x: e.clientX, y: e.clientY, view: zoom.slice(), scale: svg().getScreenCTM().a};
+    stage.setPointerCapture(e.pointerId);
+  });
+  stage.addEventListener("pointermove", function (e) {
+    if (!drag) return;
+    zoom = [drag.view[0] - (e.clientX - drag.x) / drag.scale,
+            drag.view[1] - (e.clientY - drag.y) / drag.scale, drag.view[2], drag.view[3]];
+    applyZoom();
+  });
+  stage.addEventListener("pointerup", function () { drag = null; });
+  stage.addEventListener("dblclick", fit);
+  (standalone ? document : root).addEventListener("keydown", function (e) {
     if (e.target === slider) return;
     const keys = {ArrowRight: 1, ArrowDown: 1, PageDown: 1, ArrowLeft: -1, ArrowUp: -1,
                   PageUp: -1};
@@ -82,18 +132,23 @@ _SCRIPT: Final = """
     else if (e.key === "Home") { stop(); show(0); }
     else if (e.key === "End") { stop(); show(last); }
     else if (e.key === " " || e.key === "p") toggle();
+    else if (e.key === "+" || e.key === "=") zoomCentre(1.5);
+    else if (e.key === "-") zoomCentre(1 / 1.5);
+    else if (e.key === "0") fit();
     else return;
     e.preventDefault();
   });
   const fromHash = parseInt((location.hash || "").slice(1), 10);
-  show(%(standalone)s && !isNaN(fromHash) ? fromHash : %(start)d);
+  show(standalone && !isNaN(fromHash) ? fromHash : %(start)d);
 })();
 """
 
 
 def player_fragment(uid: str, title: str, frames: list[list[str]], captions: list[str],
                     theme: Theme, *, standalone: bool = False, start: int = 0) -> str:
-    """A ``<div>`` with its own data and script; ``uid`` keeps several on one page apart."""
+    """A ``<div>`` with its own data and script; ``uid`` keeps several on one page apart.
+    On its own page the player fills the window and the frame fills the space under the
+    controls; in a notebook the frame fills the cell's width (the wheel zooms with Ctrl)."""
     data = {**encode_frames(frames), "captions": captions}
     # "<" never appears raw inside the JSON, so the SVG text cannot end the script element.
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
@@ -101,32 +156,54 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
                         "start": start, "play": _js(message("player.play")),
                         "pause": _js(message("player.pause")),
                         "counter": _js(message("player.counter"))}
+    width, height = _view_size(frames[0][0])
+    frame_box = (f"#{uid}{{height:100vh;display:flex;flex-direction:column}}"
+                 f"#{uid} .bt-stage{{flex:1 1 auto;min-height:0}}" if standalone else
+                 f"#{uid} .bt-stage{{width:100%;aspect-ratio:{width:g}/{height:g};"
+                 f"max-height:85vh}}")
     style = (f"#{uid}{{font-family:system-ui,'DejaVu Sans',sans-serif;color:{theme.text};"
-             f"background:{theme.background};padding:0.5em}}"
-             f"#{uid} .bt-controls{{display:flex;gap:0.4em;align-items:center;flex-wrap:wrap}}"
+             f"background:{theme.background};box-sizing:border-box;padding:0.3em 0.5em}}"
+             f"#{uid} .bt-bar{{display:flex;gap:0.4em;align-items:center;flex-wrap:wrap}}"
              f"#{uid} .bt-slider{{flex:1;min-width:8em}}"
-             f"#{uid} .bt-caption{{font-size:1.15em;margin:0.5em 0;min-height:1.4em}}"
-             f"#{uid} .bt-stage svg{{max-width:100%;height:auto}}"
-             f"#{uid} button{{font-size:1em}}")
+             f"#{uid} .bt-stage{{position:relative;overflow:hidden;touch-action:none}}"
+             f"#{uid} .bt-stage svg{{position:absolute;left:0;top:0;width:100%;height:100%;"
+             f"display:block}}"
+             f"#{uid}[data-zoom]:not([data-zoom='1']) .bt-stage{{cursor:grab}}"
+             # the caption is in the frame; this copy is for screen readers only
+             f"#{uid} .bt-caption{{position:absolute;width:1px;height:1px;overflow:hidden;"
+             f"clip:rect(0 0 0 0);white-space:nowrap}}"
+             f"#{uid} button{{font-size:1em}}" + frame_box)
     last = len(frames) - 1
     m = _html_message
     label = m("player.frame")
+    modifier = "" if standalone else message("player.ctrl")
     buttons = "\n".join(
         f'<button class="bt-{key}" title="{m(f"player.{key}_hint")}">{m(f"player.{key}")}</button>'
         for key in ("first", "prev", "play", "next", "last"))
+    zoom = "\n".join(
+        f'<button class="bt-{key.replace("_", "-")}" '
+        f'title="{m(f"player.{key}_hint", modifier=modifier)}">{m(f"player.{key}")}</button>'
+        for key in ("zoom_out", "fit", "zoom_in"))
     return f"""<div id="{uid}" class="bt-player" tabindex="0" data-frame="0">
 <style>{style}</style>
-<div class="bt-title"><strong>{escape(title)}</strong></div>
-<div class="bt-controls">
+<div class="bt-bar">
+<strong class="bt-title">{escape(title)}</strong>
 {buttons}
 <input class="bt-slider" type="range" min="0" max="{last}" value="0" aria-label="{label}">
 <span class="bt-counter">{m('player.counter', k=0, last=last)}</span>
+{zoom}
 </div>
 <div class="bt-caption" aria-live="polite">{escape(captions[start])}</div>
 <div class="bt-stage">{"".join(frames[start])}</div>
 <script type="application/json" class="bt-data">{payload}</script>
 <script>{script}</script>
 </div>"""
+
+
+def _view_size(head: str) -> tuple[float, float]:
+    """The frames' width and height from the viewBox in their head."""
+    match = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', head)
+    return (float(match.group(1)), float(match.group(2))) if match else (16.0, 9.0)
 
 
 def player_page(title: str, frames: list[list[str]], captions: list[str], theme: Theme) -> str:
@@ -138,7 +215,7 @@ def player_page(title: str, frames: list[list[str]], captions: list[str], theme:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
-<style>body{{margin:0;background:{theme.background}}}</style>
+<style>html,body{{margin:0;height:100%;overflow:hidden;background:{theme.background}}}</style>
 </head>
 <body>
 {body}

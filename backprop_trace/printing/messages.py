@@ -56,6 +56,13 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "player.last_hint": "last frame (End)",
     "player.frame": "frame",
     "player.counter": "frame {k} / {last}",
+    "player.zoom_in": "+",
+    "player.zoom_in_hint": "zoom in (+; or the mouse wheel{modifier})",
+    "player.zoom_out": "−",
+    "player.zoom_out_hint": "zoom out (−)",
+    "player.fit": "fit",
+    "player.fit_hint": "whole frame (0 or double-click); drag to pan when zoomed in",
+    "player.ctrl": " with Ctrl",
     # command-line summaries
     "cli.wrote": "wrote {frames} frames ({formats}) and {others} to {out}/ ({size})",
     "cli.open": "step through them: open {index}",
