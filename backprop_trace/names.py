@@ -13,9 +13,10 @@ import numpy as np
 
 __all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text",
            "short_fraction", "is_short_fraction", "shown_value", "fmt_products",
-           "MAX_DENOMINATOR"]
+           "MAX_DENOMINATOR", "plain_name"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_PLAIN_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _SUP: Final = str.maketrans("0123456789-+()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾")
 _NAME_RE: Final = re.compile(r"^(?![\d.])(.*?[^\d_])_?(\d+)$")
 """A name with an index (``x1``, ``x_12``, ``w0``); a number such as ``0.5`` never matches."""
@@ -62,6 +63,12 @@ def latex_name(name: str) -> str:
     elif len(stem) > 1 and not all(ord(c) > 127 for c in stem):
         stem = f"\\mathrm{{{stem}}}"
     return f"{stem}_{{{sub}}}" if sub else stem
+
+
+def plain_name(name: str) -> str:
+    """A name as the tape spells it: subscript digits as digits (``x₁`` → ``x1``), as the
+    lexer reads them."""
+    return name.translate(_PLAIN_DIGITS)
 
 
 def superscript(text: str) -> str | None:

@@ -114,7 +114,7 @@ def test_abstract_trace_shows_symbolic_partials_and_the_growing_sum():
 def test_forward_and_backward_coded_redundantly(gate, rankdir, mark):
     last = gate.frames(rankdir=rankdir)[-1]
     # gradients passed back are written beside the wire with a backward arrow, CS231n style
-    assert {f"{mark} −4", f"{mark} 3"} <= set(texts(last))
+    assert {f"{mark}\u2009−4", f"{mark}\u20093"} <= set(texts(last))
     assert "#0571b0" in last and "#ca0020" in last  # colour-blind-safe default palette
     assert "stroke-dasharray" not in last  # no second, dashed curve per edge
 

@@ -20,7 +20,7 @@ from ..errors import DomainError, GraphError
 from ..graph import NodeKind, Tape
 from ..graph.labels import node_text
 from ..limits import DEFAULT_LIMITS, Limits
-from ..names import fmt_number, pretty_name
+from ..names import fmt_number, plain_name, pretty_name
 from ..ops import CALLABLE, NAMED_CONSTANTS
 from .rules import RULES
 
@@ -37,6 +37,12 @@ def input_values(tape: Tape, at: Mapping[str, Any],
     """Check and convert ``at``: every input named once, numbers or arrays that broadcast."""
     inputs = tape.input_names
     known = set(inputs)
+    spelled = {plain_name(k) if isinstance(k, str) else k: k for k in at}  # x₁ as typed: x1
+    if len(spelled) < len(at):
+        twice = next(k for k in at if isinstance(k, str) and spelled[plain_name(k)] != k)
+        raise GraphError(f"two values were given for {plain_name(twice)!r} (as "
+                         f"{spelled[plain_name(twice)]!r} and {twice!r}): give one")
+    at = {name: at[key] for name, key in spelled.items()}
     unknown = [name for name in at if name not in known]
     if unknown:
         raise GraphError(f"a value was given for {unknown[0]!r}, which is not an input "

@@ -67,8 +67,9 @@ class Boxes:
 
 
 def backward_mark(rankdir: str) -> str:
-    """The arrow before a gradient passed back: it flows against the forward direction."""
-    return "← " if rankdir == "LR" else "↑ "
+    """The arrow before a gradient passed back: it flows against the forward direction (a
+    thin space after it: wide spaces make a rank of labels wider)."""
+    return "←\u2009" if rankdir == "LR" else "↑\u2009"
 
 
 def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "gate",

@@ -43,7 +43,7 @@ layout effort is capped and ``render`` warns."""
 FONT_SIZE: Final = 14
 """Node text and the caption, in points."""
 EDGE_FONT_SIZE: Final = 14
-GATE_FONT_SIZE: Final = 18
+GATE_FONT_SIZE: Final = 16
 EDGE_WIDTH: Final = 1.2
 """Edges that carry gradient (and backward arrows)."""
 HIGHLIGHT_WIDTH: Final = 3
@@ -54,7 +54,7 @@ CORNER_RADIUS: Final = 6
 LINE_HEIGHT: Final = 1.2
 """Text line height, in multiples of the font size."""
 NODE_PADDING: Final = 5.0
-GATE_PADDING: Final = 5.0
+GATE_PADDING: Final = 4.0
 CONST_PADDING: Final = 4.0
 LABEL_PADDING: Final = 3.0
 WIRE_GAP: Final = 4.0
@@ -71,12 +71,12 @@ ARROW_LENGTH: Final = 8.0
 ARROW_HALF_WIDTH: Final = 3.5
 HALO_WIDTH: Final = 9.0
 """The neutral highlight under the current step's wire."""
-MARGIN: Final = 14.0
+MARGIN: Final = 10.0
 CAPTION_GAP: Final = 10.0
 EDGE_ARROW_SIZE: Final = 0.7
 LAYOUT_RANKSEP: Final = "0.1"
 """Between a box and the label block on its wire (each edge with a label spans two ranks)."""
-GRAPH_ATTRIBUTES: Final = {"nodesep": "0.25", "ranksep": "0.7", "pad": "0.2"}
+GRAPH_ATTRIBUTES: Final = {"nodesep": "0.12", "ranksep": "0.7", "pad": "0.2"}
 WIDE_FAN_OUT: Final = 16
 """A node used by more operations than this caps the layout's effort too."""
 LARGE_GRAPH_ATTRIBUTES: Final = {"mclimit": "0.2", "nslimit": "2", "nslimit1": "2",

@@ -30,6 +30,8 @@ def node_text(tape: Tape, name: str) -> str:
     op = tape.ops[i]
     if tape.abstract[i]:
         return f"{pretty_name(op)}({', '.join(shown)})"
+    if op == "pow" and tape.kinds[args[0]] is NodeKind.CONST and tape.texts[args[0]] == "e":
+        return f"exp({shown[1]})"  # eˣ: no superscript can hold a name like x₂
     if op == "pow" and tape.kinds[args[1]] is NodeKind.CONST:
         sup = superscript(tape.texts[args[1]])
         if sup is not None:
