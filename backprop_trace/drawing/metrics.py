@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
@@ -24,6 +24,7 @@ def font_path(bold: bool = False) -> str:
     return str(resources.files(__package__).joinpath("fonts").joinpath(FONT_FILES[bold]))
 
 
+@lru_cache(maxsize=16384)  # a frame measures the same names and numbers many times
 def text_width(text: str, size: float = 14.0, bold: bool = False) -> float:
     """The advance width of ``text`` set in ``size`` points, in points (no kerning)."""
     advances, units = _metrics(bold)

@@ -7,6 +7,7 @@ the step changed (the HTML player stores frames as these differences).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Final
@@ -27,7 +28,8 @@ __all__ = ["FrameDrawer", "slide_size", "projected_scale", "caption_lines"]
 Point = tuple[float, float]
 _HEAD: Final = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
                 '<svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" '
-                'font-family="{font}" width="{pw}" height="{ph}" viewBox="0 0 {w} {h}">\n'
+                'font-family="{font}" font-size="{fs}" width="{pw}" height="{ph}" '
+                'viewBox="0 0 {w} {h}">\n'
                 "<style>text{{white-space:pre}}</style>\n"
                 '<rect width="{w}" height="{h}" fill="{background}"/>\n'
                 '<text class="caption" text-anchor="middle" x="{cx}" y="{cy}" '
@@ -36,8 +38,22 @@ _HEAD: Final = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
 
 def _n(v: float) -> str:
     """A coordinate: two decimals at most, no trailing zeros, never -0."""
-    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    text = f"{v:.2f}"
+    if text[-1] != "0":
+        return text
+    text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+_TWO_ZEROS: Final = re.compile(r"\.00(?!\d)")
+_LAST_ZERO: Final = re.compile(r"(\.\d)0(?!\d)")
+_MINUS_ZERO: Final = re.compile(r"(?<![\d.])-0(?![\d.])")
+
+
+def _coordinates(points: list[Point]) -> str:
+    """``x,y x,y …`` as ``_n`` writes each number, in one pass over the whole text."""
+    text = " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
+    return _MINUS_ZERO.sub("0", _LAST_ZERO.sub(r"\1", _TWO_ZEROS.sub("", text)))
 
 
 def _text(text: str) -> str:
@@ -107,6 +123,9 @@ class FrameDrawer:
         self._step_of_edge = {(tape.index[s.via], s.position): s for s in data.steps
                               if s.via is not None}
         self._cache: dict[tuple[object, ...], str] = {}
+        self._wires: dict[tuple[int, int], tuple[str, str]] = {}
+        self._statics: dict[str, tuple[str, str, float]] = {}
+        self._label_texts: dict[tuple[int, int], tuple[str, str]] = {}
 
     # -- frames ---------------------------------------------------------------------------
 
@@ -148,9 +167,9 @@ class FrameDrawer:
 
     def _touched(self, before: FrameView, after: FrameView) -> set[str]:
         tape, steps = self.data.tape, self.data.steps
-        touched = {node_id(tape.index[n]) for n, text in after.gradients.items()
-                   if before.gradients.get(n) != text
-                   or (n in before.pending) != (n in after.pending)}
+        # a node's gradient line (and whether it is pending) changes only at its own steps,
+        # which are ``after.current``
+        touched: set[str] = set()
         for index in (*before.current, *after.current):
             step = steps[index]
             touched.add(node_id(tape.index[step.node]))
@@ -201,36 +220,14 @@ class FrameDrawer:
         border = theme.highlight_border if current else theme.node_border
         width = (style.HIGHLIGHT_WIDTH if current else
                  style.OUTPUT_BORDER_WIDTH if box.node == self.data.tape.output else 1)
-        out.append(f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" '
-                   f'height="{_n(box.height)}" rx="{r}" fill="{fill}"/>\n')
-        if box.gate:
-            gw, h = box.gate_width, box.height
-            out.append(f'<path d="M{_n(x0 + r)},{_n(y0)}H{_n(x0 + gw)}V{_n(y0 + h)}'
-                       f'H{_n(x0 + r)}A{r},{r} 0 0 1 {_n(x0)},{_n(y0 + h - r)}'
-                       f'V{_n(y0 + r)}A{r},{r} 0 0 1 {_n(x0 + r)},{_n(y0)}Z" '
-                       f'fill="{theme.gate_fill}"/>\n')
-            baseline = y0 + h / 2 + 0.35 * style.GATE_FONT_SIZE
-            out.append(f'<text x="{_n(x0 + gw / 2)}" y="{_n(baseline)}"'
-                       f' text-anchor="middle" font-size="{style.GATE_FONT_SIZE}" '
-                       f'fill="{theme.text}">{_text(box.gate)}</text>\n')
-        out.append(f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" '
-                   f'height="{_n(box.height)}" rx="{r}" fill="none" stroke="{border}" '
-                   f'stroke-width="{width}"/>\n')
-        x = x0 + box.gate_width + style.NODE_PADDING
-        y = y0 + style.NODE_PADDING
-        line = style.LINE_HEIGHT * style.FONT_SIZE
-        out.append(self._line(box.name, x, y, theme.text, bold=True))
-        if box.expression:
-            out.append(self._line(box.expression, x + text_width(box.name, style.FONT_SIZE,
-                                                                 bold=True), y, theme.text))
-        if box.value is not None and box.inline_value:
-            header = text_width(box.name, style.FONT_SIZE, bold=True) + \
-                text_width(f"{box.expression} ", style.FONT_SIZE)
-            out.append(self._line(box.value, x + header, y, theme.forward))
-        elif box.value is not None:
-            y += line
-            out.append(self._line(box.value, x, y, theme.forward))
+        rect = f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" ' \
+            f'height="{_n(box.height)}" rx="{r}" '
+        gate, header, y = self._node_static(gid, box, x0, y0)
+        out += [f'{rect}fill="{fill}"/>\n', gate,
+                f'{rect}fill="none" stroke="{border}" stroke-width="{width}"/>\n', header]
         if gradient is not None:
+            x = x0 + box.gate_width + style.NODE_PADDING
+            line = style.LINE_HEIGHT * style.FONT_SIZE
             colour = theme.pending if pending else theme.backward
             for text in gradient_rows(gradient, box.width - box.gate_width
                                       - 2 * style.NODE_PADDING):
@@ -239,36 +236,58 @@ class FrameDrawer:
         out.append("</g>\n")
         return "".join(out)
 
+    def _node_static(self, gid: str, box: NodeBox, x0: float,
+                     y0: float) -> tuple[str, str, float]:
+        """What a node shows in every frame, made once: its gate, its header and value
+        lines, and the top of its last line."""
+        if gid in self._statics:
+            return self._statics[gid]
+        theme, r = self.theme, style.CORNER_RADIUS
+        gate = ""
+        if box.gate:
+            gw, h = box.gate_width, box.height
+            baseline = y0 + h / 2 + 0.35 * style.GATE_FONT_SIZE
+            gate = (f'<path d="M{_n(x0 + r)},{_n(y0)}H{_n(x0 + gw)}V{_n(y0 + h)}'
+                    f'H{_n(x0 + r)}A{r},{r} 0 0 1 {_n(x0)},{_n(y0 + h - r)}'
+                    f'V{_n(y0 + r)}A{r},{r} 0 0 1 {_n(x0 + r)},{_n(y0)}Z" '
+                    f'fill="{theme.gate_fill}"/>\n'
+                    f'<text x="{_n(x0 + gw / 2)}" y="{_n(baseline)}"'
+                    f' text-anchor="middle" font-size="{style.GATE_FONT_SIZE}" '
+                    f'fill="{theme.text}">{_text(box.gate)}</text>\n')
+        x = x0 + box.gate_width + style.NODE_PADDING
+        y = y0 + style.NODE_PADDING
+        line = style.LINE_HEIGHT * style.FONT_SIZE
+        out = [self._line(box.name, x, y, theme.text, bold=True)]
+        name_width = text_width(box.name, style.FONT_SIZE, bold=True)
+        if box.expression:
+            out.append(self._line(box.expression, x + name_width, y, theme.text))
+        if box.value is not None and box.inline_value:
+            header = name_width + text_width(f"{box.expression} ", style.FONT_SIZE)
+            out.append(self._line(box.value, x + header, y, theme.forward))
+        elif box.value is not None:
+            y += line
+            out.append(self._line(box.value, x, y, theme.forward))
+        self._statics[gid] = (gate, "".join(out), y)
+        return self._statics[gid]
+
     def _line(self, text: str, x: float, top: float, colour: str, *, bold: bool = False,
               anchor: str = "", size: float = style.FONT_SIZE) -> str:
         """One line of text whose line box starts at ``top``."""
         baseline = top + (style.LINE_HEIGHT - 1) / 2 * size + 0.8 * size
         extra = (' font-weight="bold"' if bold else "") + \
             (f' text-anchor="{anchor}"' if anchor else "")
-        return (f'<text x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"{extra} '
+        if size != style.FONT_SIZE:  # the frame's own size is inherited from its root
+            extra += f' font-size="{_n(size)}"'
+        return (f'<text x="{_n(x)}" y="{_n(baseline)}"{extra} '
                 f'fill="{colour}">{_text(text)}</text>\n')
 
     # -- edges ----------------------------------------------------------------------------
 
     def _edge(self, gid: str, via: int, position: int, shown: bool, current: bool) -> str:
         theme = self.theme
-        tape = self.data.tape
-        arg = tape.args[via][position]
         block = self.boxes.labels.get((via, position))
-        tail, head = node_id(arg), node_id(via)
-        if block is None:
-            points = self._points(tail, head, position)
-            wire = self._path(points)
-            colour = theme.muted
-        else:
-            lid = label_id(via, position)
-            first = self._points(tail, lid, 0)
-            second = self._points(lid, head, 0)
-            points = first + second
-            wire = self._path(first) + f"L{_n(second[0][0])},{_n(second[0][1])}" + \
-                self._path(second, move=False)
-            colour = theme.edge
-        arrow = self._arrow(points)  # drawn over the wire's end
+        wire, arrow = self._geometry(via, position)
+        colour = theme.muted if block is None else theme.edge
         out = [f'<g id="{gid}" class="edge">\n']
         if current:
             out.append(f'<path d="{wire}" fill="none" stroke="{theme.halo}" '
@@ -281,7 +300,34 @@ class FrameDrawer:
         out.append("</g>\n")
         return "".join(out)
 
+    def _geometry(self, via: int, position: int) -> tuple[str, str]:
+        """The wire's path and its arrowhead, made once per edge (every state draws them)."""
+        key = (via, position)
+        if key not in self._wires:
+            tail, head = node_id(self.data.tape.args[via][position]), node_id(via)
+            if key not in self.boxes.labels:
+                points = self._points(tail, head, position)
+                wire = self._path(points)
+            else:
+                lid = label_id(via, position)
+                first = self._points(tail, lid, 0)
+                second = self._points(lid, head, 0)
+                points = first + second
+                wire = self._path(first) + f"L{_n(second[0][0])},{_n(second[0][1])}" + \
+                    self._path(second, move=False)
+            self._wires[key] = (wire, self._arrow(points))  # the arrow over the wire's end
+        return self._wires[key]
+
     def _labels(self, block: LabelBlock, shown: bool) -> str:
+        """The local partial, and the gradient passed back (hidden until its step)."""
+        key = (block.via, block.position)
+        if key not in self._label_texts:
+            self._label_texts[key] = self._label_lines(block)
+        top, bottom = self._label_texts[key]
+        return top + (bottom if shown else bottom.replace("<text ", '<text visibility="hidden" ',
+                                                          1))
+
+    def _label_lines(self, block: LabelBlock) -> tuple[str, str]:
         theme = self.theme
         cx, cy = self.layout.centres[label_id(block.via, block.position)]
         cx, cy = cx + self.dx, cy + self.dy
@@ -289,7 +335,6 @@ class FrameDrawer:
         line = style.LINE_HEIGHT * size
         step = self.data.steps[block.step]
         back = backward_mark(self.boxes.rankdir) + contribution_label(self.data, step)
-        hidden = "" if shown else ' visibility="hidden"'
         if self.boxes.rankdir == "LR":  # above and below the wire, centred on it
             above = len(block.local)
             top = "".join(self._line(text, cx, cy - style.WIRE_GAP / 2 - (above - k) * line,
@@ -304,7 +349,7 @@ class FrameDrawer:
                           for k, text in enumerate(block.local))
             bottom = self._line(back, cx + style.WIRE_GAP, cy - line / 2, theme.backward,
                                 size=size)
-        return top + bottom.replace("<text ", f"<text{hidden} ", 1)
+        return top, bottom
 
     def _points(self, tail: str, head: str, position: int) -> list[Point]:
         edges = self.layout.edges
@@ -316,8 +361,7 @@ class FrameDrawer:
         if not points:
             return ""
         start = f"M{_n(points[0][0])},{_n(points[0][1])}" if move else ""
-        rest = " ".join(f"{_n(x)},{_n(y)}" for x, y in points[1:])
-        return f"{start}C{rest}"
+        return f"{start}C{_coordinates(points[1:])}"
 
     @staticmethod
     def _arrow(points: list[Point]) -> str:
@@ -331,4 +375,4 @@ class FrameDrawer:
         hw = style.ARROW_HALF_WIDTH
         corners = [end, (base[0] - uy * hw, base[1] + ux * hw), (base[0] + uy * hw,
                                                                   base[1] - ux * hw)]
-        return " ".join(f"{_n(x)},{_n(y)}" for x, y in corners)
+        return _coordinates(corners)

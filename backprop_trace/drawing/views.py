@@ -85,13 +85,11 @@ def _groups(data: TraceData, granularity: str) -> list[list[Step]]:
 def master_view(views: list[FrameView]) -> FrameView:
     """Everything at its widest (measured in the font the frames are drawn in): final
     gradients, every backward arrow, the longest caption."""
-    lines: dict[str, dict[str, None]] = {n: {} for n in views[-1].gradients}
-    previous: Mapping[str, str] = {}
-    for v in views:  # each node's distinct lines, in order (a view repeats most of them)
-        for n, line in v.gradients.items():
-            if previous.get(n) != line:
-                lines[n][line] = None
-        previous = v.gradients
+    lines: dict[str, dict[str, None]] = {n: {line: None} for n, line in
+                                         views[0].gradients.items()}
+    for v in views[1:]:  # a node's line changes only in the views of its own steps
+        for n in v.current_nodes:
+            lines[n][v.gradients[n]] = None
     widest = {n: max(candidates, key=text_width) for n, candidates in lines.items()}
     longest = max(dict.fromkeys(v.caption for v in views), key=text_width)
     return FrameView(-1, longest, widest, frozenset(), views[-1].shown, ())

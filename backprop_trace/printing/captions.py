@@ -121,7 +121,6 @@ def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
                        formula=" = ".join(parts))
     more = " + …" if step.terms > 1 else ""
     parts = [f"{symbols}{more}"]
-    upstream_symbol = to_unicode(view.upstream_expr(step))
     if step.contribution is not None:
         product, contribution = _products(data, [step], step.contribution)
         upstream, local_value = product.split("·", 1)
@@ -130,6 +129,7 @@ def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
         parts.append(f"{upstream} · {local_value}{more}")
         parts.append(f"{contribution}{more}")
     else:
+        upstream_symbol = to_unicode(view.upstream_expr(step))
         shown = f"{upstream_symbol} · {local}" if upstream_symbol != "1" else local
         contribution = to_unicode(view.contribution_expr(step))
         if shown != symbols and shown not in (target, f"{target}{more}"):

@@ -5,6 +5,7 @@ and the textbook chain rule of a trace (``Formula``)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Final
 
 import sympy as sp
@@ -77,6 +78,7 @@ class _LatexPrinter(LatexPrinter):
         return f"{text}^{{{exp}}}" if exp else text
 
 
+@lru_cache(maxsize=4096)  # captions and edge labels print the same partials
 def to_unicode(expr: Any) -> str:
     """A sympy expression as textbook unicode: ``∂f/∂u₁·z``, ``3x² − 4x``."""
     text = _UnicodePrinter().doprint(expr).replace("*", "·").replace("-", "−")
