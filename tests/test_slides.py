@@ -19,17 +19,8 @@ from backprop_trace.names import fmt_number, fmt_products, shown_value
 os.environ.setdefault("FRAME_METRICS_FONT", font_path())  # the font the frames are drawn in
 os.environ.setdefault("FRAME_METRICS_BOLD", font_path(bold=True))
 import frame_metrics as fm  # noqa: E402  (vendored: tests/frame_metrics.py)
+from test_frontends import MICROGRAD  # noqa: E402  (micrograd's README program)
 
-MICROGRAD = """c = a + b
-d = a * b + b**3
-c += c + 1
-c += 1 + c + (-a)
-d += d * 2 + (b + a).relu()
-d += 3 * d + (b - a).relu()
-e = c - d
-f = e**2
-g = f / 2.0
-g += 10.0 / f"""
 CANONICAL = {
     "d2l-polynomial": ("u = 3x² − 4x", {"x": 1}),
     "d2l-cubic": ("y = x³ − 1/x", {"x": 1}),

@@ -99,9 +99,10 @@ class Renderer:
                 f"JSON)", LargeGraphWarning, stacklevel=4)
         view = master_view(self.views)
         best: tuple[float, Boxes, Layout] | None = None
+        readable = self._readable()
         for rankdir, wrap in self._candidates():
             boxes = measure(self.data, view, rankdir, self.constants, wrap)
-            layout = lay_out(layout_source(self.data, boxes, self.capped),
+            layout = lay_out(layout_source(self.data, boxes, self.capped, layered=readable),
                              max_work=self.data.limits.max_layout_work)
             # a later candidate must show the text clearly larger (3 %) to displace an earlier
             score = projected_scale(slide_size(layout, self.captions(), self.aspect))
@@ -117,12 +118,16 @@ class Renderer:
         """(direction, wrap long local partials) pairs to lay out, in order of preference:
         left to right as textbooks draw it first, unwrapped before wrapped. Large graphs get
         one layout."""
-        drawn = drawn_nodes(self.data.tape, self.constants == "gate")
-        small = len(drawn) <= style.AUTO_LAYOUT_NODES
         directions = RANKDIRS if self.rankdir == "auto" else (self.rankdir,)
-        if not small:
+        if not self._readable():
             return [(directions[0], False)]
         return [(d, wrap) for wrap in (False, True) for d in directions]
+
+    def _readable(self) -> bool:
+        """Small enough for a slide (AUTO_LAYOUT_NODES drawn nodes): worth several layouts
+        and the first layer's inputs in one rank."""
+        drawn = drawn_nodes(self.data.tape, self.constants == "gate")
+        return len(drawn) <= style.AUTO_LAYOUT_NODES
 
     @property
     def direction(self) -> str:

@@ -34,7 +34,8 @@ COMFORTABLE_PX: Final = 28
 order of preference that shows it is kept without trying the others."""
 AUTO_LAYOUT_NODES: Final = 60
 """Up to this many drawn nodes, "auto" lays the graph out each way and keeps the one whose
-text is largest on the slide; above, left to right (one layout: large graphs stay fast)."""
+text is largest on the slide, and the first layer's inputs share a rank; above, one layout
+left to right, the inputs where Graphviz puts them (large graphs stay fast)."""
 GRANULARITIES: Final = ("edge", "node")
 """A frame per backward step, or per operation's whole backward pass."""
 READABLE_NODES: Final = 300
