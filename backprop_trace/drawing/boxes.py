@@ -125,7 +125,7 @@ def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "
         via = tape.index[step.via]
         if rankdir == "LR":  # the local partial above the wire, the gradient below, centred
             width = wide + 2 * style.LABEL_PADDING
-            height = 2 * len(local) * edge_line + style.WIRE_GAP
+            height = 2 * len(local) * edge_line + style.WIRE_CLEARANCE
         else:  # the wire runs down the middle: the local partial left of it, the gradient right
             width = 2 * (wide + style.WIRE_GAP)
             height = len(local) * edge_line + style.LABEL_PADDING

@@ -59,7 +59,10 @@ GATE_PADDING: Final = 4.0
 CONST_PADDING: Final = 4.0
 LABEL_PADDING: Final = 3.0
 WIRE_GAP: Final = 4.0
-"""Space between an edge's wire and the label text beside it."""
+"""Space between a vertical wire and the label text beside it (top to bottom)."""
+WIRE_CLEARANCE: Final = 8.0
+"""Space between a horizontal wire and the label lines above and below it (left to right):
+the current step's halo (HALO_WIDTH) stays clear of the text."""
 WRAP_WIDTH: Final = 7.0
 """Left to right, a local partial wider than this many ems (and than the gradient under it)
 breaks into lines: its symbol, then the rest."""
@@ -70,10 +73,10 @@ CAPTION_WIDTH: Final = 45.0
 """A caption wider than the drawing and than this many ems breaks into lines."""
 ARROW_LENGTH: Final = 8.0
 ARROW_HALF_WIDTH: Final = 3.5
-HALO_WIDTH: Final = 9.0
+HALO_WIDTH: Final = 7.0
 """The neutral highlight under the current step's wire."""
-MARGIN: Final = 10.0
-CAPTION_GAP: Final = 10.0
+MARGIN: Final = 8.0
+CAPTION_GAP: Final = 16.0
 EDGE_ARROW_SIZE: Final = 0.7
 LAYOUT_RANKSEP: Final = "0.1"
 """Between a box and the label block on its wire (each edge with a label spans two ranks)."""
@@ -117,7 +120,7 @@ THEMES: Final[Mapping[str, Theme]] = MappingProxyType({
                      "#fff2b2", "#d73027", "#f5d77a"),
     "dark": Theme("dark", "#1e1e1e", "#e6e6e6", "#67a9cf", "#ef8a62", "#7a7a7a",
                   "#2b2b2b", "#bdbdbd", "#3a3a3a", "#333333", "#bdbdbd", "#555555",
-                  "#4a3b12", "#ef8a62", "#6b5a22"),
+                  "#4a3b12", "#ef8a62", "#9c8330"),
 })
 
 

@@ -337,10 +337,10 @@ class FrameDrawer:
         back = backward_mark(self.boxes.rankdir) + contribution_label(self.data, step)
         if self.boxes.rankdir == "LR":  # above and below the wire, centred on it
             above = len(block.local)
-            top = "".join(self._line(text, cx, cy - style.WIRE_GAP / 2 - (above - k) * line,
+            top = "".join(self._line(text, cx, cy - style.WIRE_CLEARANCE / 2 - (above - k) * line,
                                      theme.text, anchor="middle", size=size)
                           for k, text in enumerate(block.local))
-            bottom = self._line(back, cx, cy + style.WIRE_GAP / 2, theme.backward,
+            bottom = self._line(back, cx, cy + style.WIRE_CLEARANCE / 2, theme.backward,
                                 anchor="middle", size=size)
         else:  # one line across the wire: the local partial left of it, the gradient right
             first = cy - len(block.local) * line / 2

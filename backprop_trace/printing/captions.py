@@ -30,13 +30,16 @@ def value_line(data: TraceData, node: str) -> str | None:
 
 
 def gradient_line(data: TraceData, node: str, step: Step | None) -> str:
-    """∂y/∂node as known after ``step`` (its latest contribution), or ``= ?`` before any."""
+    """∂y/∂node as known after ``step`` (its latest contribution; ``+ …`` while more are to
+    come), or ``= ?`` before any."""
     head = partial_text(data.output, node)
     if step is None:
         return f"{head} = ?"
+    # a running total, more terms to come (thin spaces: the widest line sizes its box)
+    more = "\u2009+\u2009…" if step.term < step.terms else ""
     if step.total is not None:
-        return f"{head} = {number(data, step.total)}"
-    total = to_unicode(data.view.total_expr(step))
+        return f"{head} = {number(data, step.total)}{more}"
+    total = to_unicode(data.view.total_expr(step)) + more
     # An abstract function's own partial (∂u/∂x) is final as it stands: no "∂u/∂x = ∂u/∂x".
     return head if total == head else f"{head} = {total}"
 
