@@ -124,8 +124,8 @@ def test_inputs_of_the_first_layer_share_the_first_rank():
 
 def test_fan_in_sums_and_caption_forms():
     captions = traced("fan-out").renderer().captions()
-    assert captions[-1] == ("step 6/6: ∂e/∂b = ∂e/∂u₂·∂(b + 1)/∂b + ∂e/∂u₁·∂(a + b)/∂b "
-                            "= 3·1 + 2·1 = 5")
+    assert captions[-1] == ("step 6/6: ∂e/∂b = ∂e/∂u₁·∂(a + b)/∂b + ∂e/∂u₂·∂(b + 1)/∂b "
+                            "= 2·1 + 3·1 = 5")  # in the graph's order, as the node's sum
     for name in CANONICAL:
         for caption in traced(name).renderer().captions():
             assert "+=" not in caption

@@ -15,6 +15,7 @@ from .formulas import partial_text, to_unicode
 from .messages import message
 
 __all__ = ["header_line", "value_line", "gradient_line", "local_label", "contribution_label",
+           "in_graph_order",
            "step_caption", "group_caption", "forward_caption"]
 
 
@@ -74,6 +75,14 @@ def local_partial_text(data: TraceData, step: Step) -> str:
     return f"∂({node_text(tape, step.via)})/∂{pretty_name(step.node)}"
 
 
+def in_graph_order(data: TraceData, steps: Sequence[Step]) -> list[Step]:
+    """The terms of a fan-in sum in the order of the graph (the first user first), as a
+    node's symbolic sum and the textbook write them, not the order the steps ran in."""
+    index = data.tape.index
+    return sorted(steps, key=lambda s: (-1, 0) if s.via is None else (index[s.via],
+                                                                       s.position or 0))
+
+
 def number(data: TraceData, value: object) -> str:
     """A value as every output of this trace shows it (fractions when the inputs are exact)."""
     return fmt_number(value, fractions=data.exact)
@@ -115,6 +124,7 @@ def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
     earlier = [data.steps[k] for k in data.columns.by_node[step.node][1 if step.node == y else 0:]
                if k <= step.index]
     if step.terms > 1 and step.term == step.terms:  # the chain rule's whole sum
+        earlier = in_graph_order(data, earlier)
         terms = [f"{partial_text(y, s.via or '')}·{local_partial_text(data, s)}" for s in earlier]
         parts = [f"{target} = {' + '.join(terms)}"]
         if step.contribution is not None:

@@ -11,6 +11,7 @@ import numpy as np
 from ..autodiff.result import TraceData
 from ..autodiff.steps import Step
 from ..names import fmt_number, fmt_products, latex_name
+from .captions import in_graph_order
 from .formulas import chain_rule, partial_latex, to_latex
 from .messages import message
 
@@ -86,7 +87,7 @@ def narrative(data: TraceData, lang: str = "en") -> str:
         assert step.via is not None
         target = partial_latex(y, step.node)
         if step.terms > 1 and step.term == step.terms:  # the chain rule's whole sum
-            earlier = [data.steps[k] for k in data.columns.by_node[step.node]]
+            earlier = in_graph_order(data, [data.steps[k] for k in data.columns.by_node[step.node]])
             sums = [" + ".join(f"{partial_latex(y, s.via or '')} \\cdot {_local_partial(data, s)}"
                                for s in earlier)]
             if step.contribution is not None:
