@@ -13,7 +13,7 @@ from typing import Any, Final
 import numpy as np
 
 __all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text",
-           "short_fraction", "is_short_fraction", "shown_value", "fmt_products",
+           "short_fraction", "is_short_fraction", "fmt_products",
            "MAX_DENOMINATOR", "plain_name"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -134,15 +134,6 @@ def is_short_fraction(value: float) -> bool:
     """Whether ``value`` is an integer or a short fraction exactly (an exact input)."""
     return math.isfinite(value) and (float(value).is_integer()
                                      or short_fraction(value) is not None)
-
-
-def shown_value(text: str) -> Fraction:
-    """The number a text made by ``fmt_number`` shows, exactly (``−1/3``, ``2.5e−7``)."""
-    text = text.replace("−", "-").strip("()")
-    if "/" in text:
-        numerator, denominator = text.split("/")
-        return Fraction(int(numerator), int(denominator))
-    return Fraction(text)
 
 
 def _shown_float(text: str) -> float:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import backprop_trace as bt
 from backprop_trace.drawing.metrics import font_path
 from backprop_trace.graph.labels import drawn_nodes
-from backprop_trace.names import fmt_number, fmt_products, shown_value
+from backprop_trace.names import fmt_number, fmt_products
 
 os.environ.setdefault("FRAME_METRICS_FONT", font_path())  # the font the frames are drawn in
 os.environ.setdefault("FRAME_METRICS_BOLD", font_path(bold=True))
@@ -40,6 +40,16 @@ CANONICAL = {
                            "b2": -0.2, "x1": 1, "x2": 2, "v1": 1.5, "v2": -0.7, "c": 0.3}),
 }
 TRACES: dict[str, bt.Trace] = {}
+
+
+def shown_value(text):
+    """The number a text made by ``fmt_number`` shows, exactly (``−1/3``, ``2.5e−7``): the
+    oracle for the shown arithmetic."""
+    text = text.replace("−", "-").strip("()")
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return Fraction(int(numerator), int(denominator))
+    return Fraction(text)
 
 
 def traced(name):

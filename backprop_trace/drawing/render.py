@@ -99,7 +99,7 @@ class Renderer:
                 f"JSON)", LargeGraphWarning, stacklevel=4)
         view = master_view(self.views)
         best: tuple[float, Boxes, Layout] | None = None
-        readable = self._readable()
+        readable = self.readable
         for rankdir, wrap in self._candidates():
             boxes = measure(self.data, view, rankdir, self.constants, wrap)
             layout = lay_out(layout_source(self.data, boxes, self.capped, layered=readable),
@@ -119,11 +119,12 @@ class Renderer:
         left to right as textbooks draw it first, unwrapped before wrapped. Large graphs get
         one layout."""
         directions = RANKDIRS if self.rankdir == "auto" else (self.rankdir,)
-        if not self._readable():
+        if not self.readable:
             return [(directions[0], False)]
         return [(d, wrap) for wrap in (False, True) for d in directions]
 
-    def _readable(self) -> bool:
+    @cached_property
+    def readable(self) -> bool:
         """Small enough for a slide (AUTO_LAYOUT_NODES drawn nodes): worth several layouts
         and the first layer's inputs in one rank."""
         drawn = drawn_nodes(self.data.tape, self.constants == "gate")

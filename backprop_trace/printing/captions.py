@@ -15,7 +15,7 @@ from .formulas import partial_text, to_unicode
 from .messages import message
 
 __all__ = ["header_line", "value_line", "gradient_line", "local_label", "contribution_label",
-           "in_graph_order",
+           "in_graph_order", "shown_products",
            "step_caption", "group_caption", "forward_caption"]
 
 
@@ -93,18 +93,16 @@ def _factor(text: str) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-def _products(data: TraceData, steps: Sequence[Step], total: object) -> tuple[str, str]:
-    """``upstream·local + …`` of ``steps`` and their total as shown, the factors with the
-    digits it takes for the shown arithmetic to check (scalars; arrays as they come)."""
+def shown_products(data: TraceData, steps: Sequence[Step],
+                   total: object) -> tuple[list[tuple[str, str]], str]:
+    """The (upstream, local) factors of ``steps`` and their total as shown, the factors with
+    the digits it takes for the shown arithmetic to check (scalars; arrays as they come)."""
     pairs: list[tuple[Any, Any]] = [(s.upstream, s.local) for s in steps]
     scalar = all(np.ndim(a) == 0 and np.ndim(b) == 0 for a, b in pairs)
     if scalar and np.ndim(cast(Any, total)) == 0:
-        texts, shown = fmt_products([(float(a), float(b)) for a, b in pairs],
-                                    float(cast(Any, total)), fractions=data.exact)
-    else:
-        texts = [(number(data, a), number(data, b)) for a, b in pairs]
-        shown = number(data, total)
-    return " + ".join(f"{_factor(a)}·{_factor(b)}" for a, b in texts), shown
+        return fmt_products([(float(a), float(b)) for a, b in pairs],
+                            float(cast(Any, total)), fractions=data.exact)
+    return [(number(data, a), number(data, b)) for a, b in pairs], number(data, total)
 
 
 def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
@@ -128,18 +126,19 @@ def step_caption(data: TraceData, step: Step, lang: str = "en") -> str:
         terms = [f"{partial_text(y, s.via or '')}·{local_partial_text(data, s)}" for s in earlier]
         parts = [f"{target} = {' + '.join(terms)}"]
         if step.contribution is not None:
-            products, total = _products(data, earlier, step.total)
-            parts += [products, total]
+            factors, total = shown_products(data, earlier, step.total)
+            parts += [" + ".join(f"{_factor(a)}·{_factor(b)}" for a, b in factors), total]
         return message("caption.step", lang, step=step.index + 1, steps=n,
                        formula=" = ".join(parts))
     more = " + …" if step.terms > 1 else ""
     parts = [f"{symbols}{more}"]
     if step.contribution is not None:
-        product, contribution = _products(data, [step], step.contribution)
-        upstream, local_value = product.split("·", 1)
+        [(upstream, local_value)], contribution = shown_products(data, [step],
+                                                                 step.contribution)
+        upstream = _factor(upstream)
         if local != number(data, step.local):
             parts.append(f"{upstream} · {local}{more}")
-        parts.append(f"{upstream} · {local_value}{more}")
+        parts.append(f"{upstream} · {_factor(local_value)}{more}")
         parts.append(f"{contribution}{more}")
     else:
         upstream_symbol = to_unicode(view.upstream_expr(step))

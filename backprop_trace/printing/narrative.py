@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
-
 from ..autodiff.result import TraceData
 from ..autodiff.steps import Step
-from ..names import fmt_number, fmt_products, latex_name
-from .captions import in_graph_order
+from ..names import fmt_number, latex_name
+from .captions import in_graph_order, shown_products
 from .formulas import chain_rule, partial_latex, to_latex
 from .messages import message
 
@@ -43,16 +41,10 @@ def _paren(text: str) -> str:
 
 
 def _products(data: TraceData, steps: list[Step], total: Any) -> tuple[str, str]:
-    """``upstream · local + …`` and the total, digits enough for the arithmetic to check."""
-    pairs = [(s.upstream, s.local) for s in steps]
-    if all(np.ndim(a) == 0 and np.ndim(b) == 0 for a, b in pairs) and np.ndim(total) == 0:
-        texts, shown = fmt_products([(float(a), float(b)) for a, b in pairs], float(total),
-                                    fractions=data.exact)
-    else:
-        texts = [(fmt_number(a), fmt_number(b)) for a, b in pairs]
-        shown = fmt_number(total)
+    """``upstream \\cdot local + …`` and the total, as the captions show them, in LaTeX."""
+    factors, shown = shown_products(data, steps, total)
     products = " + ".join(f"{_paren(_latex_number(a))} \\cdot {_paren(_latex_number(b))}"
-                          for a, b in texts)
+                          for a, b in factors)
     return products, _latex_number(shown)
 
 
