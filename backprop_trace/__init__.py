@@ -17,6 +17,7 @@ from .errors import (
     DomainError,
     FrameIndexError,
     GraphError,
+    LargeGraphWarning,
     OptionError,
     ParseError,
     RenderError,
@@ -26,24 +27,40 @@ from .limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from .autodiff.calculus import LimitRow, Tangent
-    from .autodiff.check import CheckReport
     from .autodiff.steps import Step
+    from .drawing.options import Options
+    from .drawing.style import Theme
     from .notebook import Frame
     from .printing.formulas import Formula
+    from .printing.reports import CheckReport, LimitTable
     from .tracing import Trace, trace
 
-__all__ = ["trace", "Trace", "Step", "Formula", "Frame", "CheckReport", "LimitRow", "Tangent",
-           "Limits", "DEFAULT_LIMITS",
+__all__ = ["trace", "Trace", "Options", "Theme", "Step", "Formula", "Frame", "CheckReport",
+           "LimitTable", "LimitRow", "Tangent", "Limits", "DEFAULT_LIMITS",
            "TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError",
-           "FrameIndexError"]
-__version__ = "0.1.0"
+           "FrameIndexError", "LargeGraphWarning", "__version__"]
 
 _LAZY = {"trace": ".tracing", "Trace": ".tracing", "Step": ".autodiff.steps",
-         "Formula": ".printing.formulas", "Frame": ".notebook", "CheckReport": ".autodiff.check",
+         "Options": ".drawing.options", "Theme": ".drawing.style",
+         "Formula": ".printing.formulas", "Frame": ".notebook",
+         "CheckReport": ".printing.reports", "LimitTable": ".printing.reports",
          "LimitRow": ".autodiff.calculus", "Tangent": ".autodiff.calculus"}
 
 
+def _version() -> str:
+    """The version from the installed package's metadata (written once, in pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("backprop-trace")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     if name not in _LAZY:
         raise AttributeError(f"module 'backprop_trace' has no attribute {name!r}")
     value = getattr(import_module(_LAZY[name], __name__), name)

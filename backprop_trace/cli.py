@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from . import __version__
 from .drawing.style import (
     ASPECTS,
     CONSTANT_STYLES,
@@ -153,8 +152,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command == "limit":
         parser.add_argument("--steps", type=int, default=5, metavar="N",
                             help="how many h values: 0.1, 0.01, … (default 5)")
-    parser.add_argument("--version", action="version", version=f"backprop-trace {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and exit")
     return parser
+
+
+class _Version(argparse.Action):
+    """--version, the version read from the package's metadata only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from . import __version__
+
+        print(f"backprop-trace {__version__}")
+        parser.exit()
 
 
 def _trace(args: argparse.Namespace) -> Any:
@@ -206,20 +216,20 @@ def _formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
 
 
 def run_trace(args: argparse.Namespace) -> list[str]:
-    from .autodiff.check import format_check
-    from .drawing.raster import FORMATS
-    from .drawing.render import LargeGraphWarning
+    from .drawing.options import FORMATS, Options
+    from .drawing.renderer import LargeGraphWarning
     from .printing.messages import message
+    from .printing.reports import format_check
 
     t = _trace(args)
     formats = _formats(args.format, FORMATS)
+    options = Options(theme=args.theme, rankdir=args.rankdir, granularity=args.granularity,
+                      constants=args.constants, aspect=args.aspect, formats=formats)
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)
         try:
-            paths = t.render(args.out, formats, theme=args.theme, rankdir=args.rankdir,
-                             granularity=args.granularity, constants=args.constants,
-                             aspect=args.aspect)
+            paths = t.render(args.out, options=options)
         except TraceError:
             if not args.quiet:  # what was computed is still worth seeing
                 print("\n".join(lines), flush=True)
@@ -230,9 +240,10 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     others = ", ".join(p.name for p in paths if not p.name.startswith("step-"))
     out = Path(args.out)
     size = sum(p.stat().st_size for p in paths)
-    lines += ["", message("cli.wrote", frames=frames, formats=", ".join(formats), others=others,
-                          out=out, size=_size(size)),
-              message("cli.open", index=out / "index.html")]
+    lang = options.lang
+    lines += ["", message("cli.wrote", lang, frames=frames, formats=", ".join(formats),
+                          others=others, out=out, size=_size(size)),
+              message("cli.open", lang, index=out / "index.html")]
     if args.check:
         lines += ["", format_check(t.check())]
     if args.open and not webbrowser.open((out / "index.html").resolve().as_uri()):
@@ -245,14 +256,14 @@ def _size(n: int) -> str:
 
 
 def run_limit(args: argparse.Namespace) -> list[str]:
-    from .autodiff.calculus import limit_table, scalar_input
+    from .autodiff.calculus import scalar_input
     from .names import pretty_name
 
     if not 1 <= args.steps <= 15:
         raise UsageError("--steps must be between 1 and 15")
     t = _trace(args)
     var = scalar_input(t.data, None)
-    rows = limit_table(t.data, var, [10.0 ** -k for k in range(1, args.steps + 1)])
+    rows = t.limit_table(var, [10.0 ** -k for k in range(1, args.steps + 1)])
     name, y = pretty_name(var), pretty_name(t.output)
     lines = [f"{'h':>8}  ({y}({name}+h) − {y}({name}))/h   error"]
     lines += [f"{r.h:>8.0e}  {r.quotient:>22.10f}   {r.error:+.2e}" for r in rows]
@@ -262,17 +273,19 @@ def run_limit(args: argparse.Namespace) -> list[str]:
 
 
 def run_tangent(args: argparse.Namespace) -> list[str]:
-    from .drawing.plotting import plot_tangent, tangent_label
+    from .drawing.plotting import tangent_figure, tangent_label
+    from .outputs.plots import PLOT_FORMATS, save_figures
 
     t = _trace(args)
-    paths = plot_tangent(t.data, args.out, formats=_formats(args.format, ("svg", "png", "pdf")),
-                         theme=args.theme)
+    formats = _formats(args.format, PLOT_FORMATS)
+    figure = tangent_figure(t.data, theme=args.theme)
+    paths = save_figures(figure, args.out, formats)
     return [f"tangent at the point: {tangent_label(t.data)}",
             "wrote " + ", ".join(str(p) for p in paths)]
 
 
 def run_check(args: argparse.Namespace) -> list[str]:
-    from .autodiff.check import format_check
+    from .printing.reports import format_check
 
     t = _trace(args)
     if t.value is None:
@@ -283,19 +296,21 @@ def run_check(args: argparse.Namespace) -> list[str]:
 
 def summary(t: Any) -> list[str]:
     """The value, and for every input the chain rule with its symbolic and numeric value."""
-    from .names import fmt_number, pretty_name
-    from .printing.formulas import to_unicode
+    from .names import pretty_name
+    from .printing.unicode import to_unicode
 
-    lines, exact = [], t.data.exact
-    if t.value is not None:
-        lines.append(f"{pretty_name(t.output)} = {fmt_number(t.value, fractions=exact)}")
+    lines, desc = [], t.description
+    value = desc.value(t.output)
+    if value is not None:
+        lines.append(f"{pretty_name(t.output)} = {to_unicode(value)}")
     for x in t.wrt:
         rule = str(t.chain_rule(x))
         shown = to_unicode(t.grad_expr[x] if t.expandable else t.adjoint_expr(x))
         if shown != rule.split(" = ", 1)[1]:
             rule += f" = {shown}"
-        if x in t.grad:
-            rule += f" = {fmt_number(t.grad[x], fractions=exact)}"
+        gradient = desc.gradient(x)
+        if gradient is not None:
+            rule += f" = {to_unicode(gradient)}"
         lines.append(rule)
     return lines
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError",
-           "FrameIndexError"]
+           "FrameIndexError", "LargeGraphWarning"]
 
 
 class TraceError(ValueError):
@@ -49,6 +49,10 @@ class FrameIndexError(OptionError, IndexError):
 
 class RenderError(TraceError):
     """A picture could not be made (for example the Graphviz ``dot`` program is missing)."""
+
+
+class LargeGraphWarning(UserWarning):
+    """The graph is too large for a readable diagram (the pictures are still made)."""
 
 
 _SHOWN_LINE_CHARS = 100

@@ -10,11 +10,9 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Final
 
-import numpy as np
-
 __all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text",
            "short_fraction", "is_short_fraction", "fmt_products",
-           "MAX_DENOMINATOR", "plain_name"]
+           "MAX_DENOMINATOR", "plain_name", "version_name", "OUTPUT_NAMES"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _PLAIN_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
@@ -29,6 +27,17 @@ _GREEK_WORDS: Final = {
 _SHOWN_ELEMENTS: Final = 6
 MAX_DENOMINATOR: Final = 99
 """The largest denominator shown as a fraction (1/3, 5/12); beyond it, decimals."""
+
+
+_PRIMES: Final = ("", "′", "″", "‴")
+OUTPUT_NAMES: Final = ("y", "f", "out", "output")
+"""Names an unnamed output takes, the first the system does not use."""
+
+
+def version_name(name: str, k: int) -> str:
+    """The name of the ``k``-th assignment (0-based) of a rebound name: ``c``, ``c′``, ``c″``,
+    ``c‴``, then ``c_4``."""
+    return name + (_PRIMES[k] if k < len(_PRIMES) else f"_{k}")
 
 
 @lru_cache(maxsize=8192)  # every caption and label names its nodes again
@@ -91,7 +100,7 @@ def fmt_number(value: Any, *, unicode: bool = True, digits: int = 4,
     >>> fmt_number(1 / 3, fractions=True), fmt_number(-2 / 3, fractions=True)
     ('1/3', '−2/3')
     """
-    if isinstance(value, np.ndarray) and value.ndim > 0:
+    if getattr(value, "ndim", 0) > 0:  # an array (numpy is not imported for this)
         flat = value.ravel()
         shown = [fmt_number(v, unicode=unicode, digits=digits, fractions=fractions)
                  for v in flat[:_SHOWN_ELEMENTS]]

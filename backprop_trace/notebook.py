@@ -7,14 +7,19 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from .autodiff.result import TraceData
-from .drawing.render import Renderer
-from .errors import RenderError
-from .names import fmt_number, pretty_name
+from .describe import Description
+from .drawing.options import FRAME_FORMATS
+from .drawing.raster import convert_svg
+from .drawing.renderer import Renderer
+from .errors import OptionError, RenderError
+from .names import pretty_name
+from .outputs.folder import write_atomically
 from .printing.formulas import chain_rule
 from .printing.messages import message
+from .printing.unicode import to_unicode
 
 __all__ = ["Frame", "player_html", "slider_widget"]
 
@@ -35,15 +40,30 @@ class Frame:
     def __repr__(self) -> str:  # the SVG shows through _repr_svg_; text stays short
         return f"<Frame {self.index}: {self.caption}>"
 
+    def save(self, path: str | Path) -> Path:
+        """Write this frame alone to ``path``: ``.svg``, ``.png`` or ``.pdf`` by its suffix."""
+        target = Path(path)
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in FRAME_FORMATS:
+            raise OptionError(f"cannot tell the format of {str(path)[:80]!r}: end it with "
+                              f"{', '.join('.' + f for f in FRAME_FORMATS)}")
+        data = self.svg if fmt == "svg" else convert_svg(self.svg, fmt)
+        try:
+            return write_atomically(target, data)
+        except OSError as exc:
+            raise RenderError(f"cannot write {str(target)[:200]!r}: "
+                              f"{exc.strerror or exc}") from None
 
-def player_html(data: TraceData, renderer: Callable[[], Renderer]) -> str:
-    """The player opened at the last frame; without Graphviz, the formulas and the reason."""
+
+def player_html(desc: Description, renderer: Callable[[], Renderer]) -> str:
+    """The player opened at the last frame; without a picture, the formulas and the reason."""
     try:
         r = renderer()
         return r.html_fragment(f"bt-player-{next(_PLAYER_IDS)}", start=len(r.views) - 1)
     except RenderError as exc:
-        lines = ([f"{pretty_name(data.output)} = {fmt_number(data.value)}"]
-                 if data.value is not None else [])
+        data = desc.data
+        value = desc.value(data.output)
+        lines = [f"{pretty_name(data.output)} = {to_unicode(value)}"] if value is not None else []
         lines += [str(chain_rule(data, x)) for x in data.wrt]
         lines += ["", message("cli.no_picture", reason=exc)]
         return f"<pre>{escape(chr(10).join(lines))}</pre>"

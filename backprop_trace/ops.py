@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = ["Op", "OPS", "CALLABLE", "op_for_call", "INFIX", "SUM", "PRODUCT", "UNARY", "POWER",
-           "NAMED_CONSTANTS", "CONSTANT_SPELLINGS", "METHODS"]
+           "NAMED_CONSTANTS", "CONSTANT_SPELLINGS", "METHODS", "NUMPY_UFUNCS"]
 
 
 @dataclass(frozen=True)
@@ -34,46 +34,58 @@ class Op:
     template: str
     call_names: tuple[str, ...] = ()
     code: str = ""
+    latex: str = ""
 
     @property
     def code_template(self) -> str:
         return self.code or f"{self.name}({', '.join(f'{{{i}}}' for i in range(self.arity))})"
 
+    @property
+    def latex_template(self) -> str:
+        """How the op reads in LaTeX (``{0}`` is the first argument), in the typed order."""
+        args = ", ".join(f"{{{i}}}" for i in range(self.arity))
+        return self.latex or f"\\operatorname{{{{{self.name}}}}}\\left({args}\\right)"
 
-def _fn(name: str, label: str, *, names: tuple[str, ...] = (), template: str = "") -> Op:
+
+def _fn(name: str, label: str, *, names: tuple[str, ...] = (), template: str = "",
+        latex: str = "") -> Op:
     """A one-argument function ``name(x)``, callable by ``name`` and any alias in ``names``."""
-    return Op(name, label, 1, template or f"{label}({{0}})", (name, *names))
+    return Op(name, label, 1, template or f"{label}({{0}})", (name, *names), latex=latex)
+
+
+def _latex_fn(command: str) -> str:
+    return f"\\{command}\\left({{0}}\\right)"
 
 
 _TABLE: Final[tuple[Op, ...]] = (
     # Arithmetic as typed: a subtraction stays a subtraction, a division a division.
-    Op("add", "+", 2, "{0} + {1}", code="{0} + {1}"),
-    Op("sub", "−", 2, "{0} − {1}", code="{0} - {1}"),
-    Op("mul", "×", 2, "{0}·{1}", code="{0} * {1}"),
-    Op("div", "÷", 2, "{0}/{1}", code="{0} / {1}"),
-    Op("pow", "^", 2, "{0}^{1}", code="{0} ** {1}"),
-    Op("neg", "−", 1, "−{0}", code="-{0}"),
-    Op("id", "=", 1, "{0}", code="{0}"),
+    Op("add", "+", 2, "{0} + {1}", code="{0} + {1}", latex="{0} + {1}"),
+    Op("sub", "−", 2, "{0} − {1}", code="{0} - {1}", latex="{0} - {1}"),
+    Op("mul", "×", 2, "{0}·{1}", code="{0} * {1}", latex="{0} \\cdot {1}"),
+    Op("div", "÷", 2, "{0}/{1}", code="{0} / {1}", latex="\\frac{{{0}}}{{{1}}}"),
+    Op("pow", "^", 2, "{0}^{1}", code="{0} ** {1}", latex="{0}^{{{1}}}"),
+    Op("neg", "−", 1, "−{0}", code="-{0}", latex="-{0}"),
+    Op("id", "=", 1, "{0}", code="{0}", latex="{0}"),
     # Elementary functions.
-    _fn("sin", "sin"),
-    _fn("cos", "cos"),
-    _fn("tan", "tan"),
-    _fn("exp", "exp"),
-    _fn("log", "ln", names=("ln",)),
-    _fn("sqrt", "√", template="√{0}"),
-    _fn("tanh", "tanh"),
-    _fn("sinh", "sinh"),
-    _fn("cosh", "cosh"),
-    _fn("atan", "atan", names=("arctan",)),
-    _fn("asin", "asin", names=("arcsin",)),
-    _fn("acos", "acos", names=("arccos",)),
-    _fn("sigmoid", "σ", names=("σ",)),
+    _fn("sin", "sin", latex=_latex_fn("sin")),
+    _fn("cos", "cos", latex=_latex_fn("cos")),
+    _fn("tan", "tan", latex=_latex_fn("tan")),
+    _fn("exp", "exp", latex="e^{{{0}}}"),
+    _fn("log", "ln", names=("ln",), latex=_latex_fn("ln")),
+    _fn("sqrt", "√", template="√{0}", latex="\\sqrt{{{0}}}"),
+    _fn("tanh", "tanh", latex=_latex_fn("tanh")),
+    _fn("sinh", "sinh", latex=_latex_fn("sinh")),
+    _fn("cosh", "cosh", latex=_latex_fn("cosh")),
+    _fn("atan", "atan", names=("arctan",), latex=_latex_fn("arctan")),
+    _fn("asin", "asin", names=("arcsin",), latex=_latex_fn("arcsin")),
+    _fn("acos", "acos", names=("arccos",), latex=_latex_fn("arccos")),
+    _fn("sigmoid", "σ", names=("σ",), latex=_latex_fn("sigma")),
     _fn("softplus", "softplus"),
     # Piecewise-linear ops (their derivative at the kink: see autodiff/rules.py).
-    _fn("relu", "ReLU", names=("ReLU",)),
-    _fn("abs", "|·|", names=("Abs",), template="|{0}|"),
-    Op("max", "max", 2, "max({0}, {1})", ("max",)),
-    Op("min", "min", 2, "min({0}, {1})", ("min",)),
+    _fn("relu", "ReLU", names=("ReLU",), latex="\\operatorname{{ReLU}}\\left({0}\\right)"),
+    _fn("abs", "|·|", names=("Abs",), template="|{0}|", latex="\\left|{0}\\right|"),
+    Op("max", "max", 2, "max({0}, {1})", ("max",), latex="\\max\\left({0}, {1}\\right)"),
+    Op("min", "min", 2, "min({0}, {1})", ("min",), latex="\\min\\left({0}, {1}\\right)"),
 )
 
 OPS: Final[Mapping[str, Op]] = MappingProxyType({op.name: op for op in _TABLE})
@@ -102,8 +114,19 @@ INFIX: Final[Mapping[str, tuple[int, str]]] = MappingProxyType({
 })
 """Infix operators (as the lexer spells them) → (binding power, op name)."""
 
-METHODS: Final = ("relu", "tanh", "exp", "log", "sigmoid", "sin", "cos", "sqrt", "abs")
-"""One-argument ops that may be written as micrograd writes them: ``(a + b).relu()``."""
+METHODS: Final = ("relu", "tanh", "exp", "log", "sigmoid", "sin", "cos", "sqrt", "abs",
+                   "softplus")
+"""One-argument ops that may be written as micrograd writes them: ``(a + b).relu()`` (as text
+and on a Python function's values)."""
+
+NUMPY_UFUNCS: Final[Mapping[str, str]] = MappingProxyType({
+    "add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div", "divide": "div",
+    "power": "pow", "negative": "neg", "absolute": "abs", "exp": "exp", "log": "log",
+    "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
+    "cosh": "cosh", "arctan": "atan", "arcsin": "asin", "arccos": "acos", "maximum": "max",
+    "minimum": "min",
+})
+"""numpy's ufuncs a recorded Python function may call, by name → the op they are."""
 
 NAMED_CONSTANTS: Final[Mapping[str, float]] = MappingProxyType({"e": math.e, "pi": math.pi})
 """Names that mean a constant unless the system defines them or gives them a value."""

@@ -8,29 +8,33 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import networkx as nx
 import sympy as sp
 
 from .autodiff import TraceData, backward, forward
-from .autodiff.calculus import DEFAULT_STEPS, LimitRow, Tangent, limit_table, tangent
-from .autodiff.check import CheckReport, check_trace
+from .autodiff.calculus import DEFAULT_STEPS, Tangent, limit_table, tangent
+from .autodiff.check import check_trace
 from .autodiff.forward import check_constants
+from .autodiff.rules import apply_op
 from .autodiff.steps import Step
 from .collector import collector_paused
+from .describe import Description, describe
+from .drawing.options import FRAME_FORMATS, Options, options_from
 from .drawing.raster import convert_svg
-from .drawing.render import Renderer, check_formats, render, resolve_granularity
+from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
-from .drawing.style import Theme, get_theme
-from .errors import GraphError, TraceError
+from .errors import GraphError, OptionError, TraceError
 from .graph import Tape, build_tape
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
 from .names import clean_text
 from .notebook import Frame, player_html, slider_widget
+from .outputs import write_outputs
 from .parsing import System, parse
 from .printing.formulas import Formula, chain_rule
+from .printing.reports import CheckReport, LimitTable
 
 __all__ = ["trace", "Trace"]
 
@@ -51,8 +55,10 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
     >>> t.chain_rule("x")
     '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
     """
+    _check_limits(limits)
+    # a Python function runs with the collector on: its own garbage is its own business
+    system = _equations(source, more, at, limits)
     with collector_paused():
-        system = _equations(source, more, at, limits)
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
         wrt_names = _check_wrt(tape, wrt)
         values = forward(tape, at, limits) if at is not None else None
@@ -81,7 +87,7 @@ def _equations(source: Any, more: tuple[str, ...], at: Mapping[str, Any] | None,
     if callable(source):
         from .frontends.record import record
 
-        return record(source, at, limits)
+        return record(source, at, limits, apply_op)
     raise TraceError(f"cannot trace a {type(source).__name__}: give the equations as text, a "
                      f"Python function or a sympy expression")
 
@@ -105,7 +111,7 @@ class Trace:
 
     def __init__(self, data: TraceData) -> None:
         self.data = data
-        self._renderers: dict[tuple[str, ...], Renderer] = {}
+        self._renderers: dict[Options, Renderer] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
@@ -205,104 +211,125 @@ class Trace:
     def check(self) -> CheckReport:
         """Compare the gradient with central differences and with sympy.diff of the whole
         expression (needs values)."""
-        return check_trace(self.data)
+        return CheckReport.of(check_trace(self.data))
 
-    # -- pictures (rendering) --------------------------------------------------------------------
+    # -- what each step says ---------------------------------------------------------------
 
-    def renderer(self, theme: str | Theme = "default", rankdir: str = "auto",
-                 granularity: str = "auto", *, constants: str = "gate",
-                 aspect: str = "16:9") -> Renderer:
-        """The renderer for a theme, direction, granularity, constant style and slide shape;
-        its one layout is made on first use."""
-        theme = get_theme(theme)
-        # "auto" shares the renderer (and its layout) of what it resolves to
-        key = (theme.name, rankdir, resolve_granularity(self.data, granularity), constants,
-               aspect)
+    @cached_property
+    def description(self) -> Description:
+        """Every step described once (shown-maths trees, digits chosen for the whole trace):
+        what frames, captions, the narrative, the listing and JSON all print."""
+        with collector_paused():
+            return describe(self.data)
+
+    # -- pictures ------------------------------------------------------------------------------
+
+    def renderer(self, options: Options | None = None, **changes: Any) -> Renderer:
+        """The renderer for these options; its one layout is made on first use."""
+        chosen = options_from(options, changes)
+        # "auto" shares the renderer (and its layout) of what it resolves to; formats do not
+        # change a frame
+        key = chosen.with_(granularity=resolve_granularity(self.description, chosen.granularity),
+                           formats=("svg",))
         if key not in self._renderers:
-            self._renderers[key] = Renderer(self.data, theme, rankdir, granularity, constants,
-                                            aspect)
+            self._renderers[key] = Renderer(self.description, key)
         return self._renderers[key]
 
-    def frames(self, fmt: str = "svg", *, theme: str | Theme = "default",
-               rankdir: str = "auto", granularity: str = "auto", constants: str = "gate",
-               aspect: str = "16:9") -> list[Any]:
+    @overload
+    def frames(self, fmt: Literal["svg"] = "svg", options: Options | None = None,
+               **changes: Any) -> list[str]: ...
+
+    @overload
+    def frames(self, fmt: Literal["png", "pdf"], options: Options | None = None,
+               **changes: Any) -> list[bytes]: ...
+
+    def frames(self, fmt: str = "svg", options: Options | None = None,
+               **changes: Any) -> list[str] | list[bytes]:
         """Frame 0 (forward pass done) and one frame after each step: SVG strings, or PNG/PDF
-        bytes. Every frame has the same layout and viewBox, padded to a 16:9 slide
-        (``aspect="4:3"``, or ``"fit"`` for none). ``rankdir="auto"`` draws left to right or top
-        to bottom, whichever shows the text larger; ``constants="node"`` draws constants as
-        nodes instead of inside their gates; ``granularity="node"`` makes one frame per
-        operation instead of per edge ("auto": per node above 300 nodes)."""
-        (fmt,) = check_formats(fmt)
-        r = self.renderer(theme, rankdir, granularity, constants=constants, aspect=aspect)
-        svgs = list(r.all_svgs())
+        bytes. Every frame has the same layout and viewBox, padded to a 16:9 slide. Options
+        (an ``Options`` or keywords): ``theme``, ``rankdir`` ("auto": left to right or top to
+        bottom, whichever shows the text larger), ``aspect``, ``constants`` ("node": constants
+        as nodes), ``granularity`` ("node": a frame per operation), ``lang``."""
+        fmt = _frame_format(fmt)
+        svgs = list(self.renderer(options, **changes).all_svgs())
         return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
 
-    def to_dot(self, step: int | None = None, *, theme: str | Theme = "default",
-               rankdir: str = "auto", constants: str = "gate") -> str:
+    def captions(self, options: Options | None = None, **changes: Any) -> list[str]:
+        """The caption of every frame (frame 0 first), as the frames show them."""
+        return self.renderer(options, **changes).captions()
+
+    def to_dot(self, step: int | None = None, options: Options | None = None,
+               **changes: Any) -> str:
         """DOT source of frame ``step`` (0 = forward pass; None = the master the layout is
         made from). Frames reuse the master's layout, so render them with ``frames()``."""
-        return self.renderer(theme, rankdir, constants=constants).dot(step)
+        return self.renderer(options, **changes).dot(step)
 
-    def to_graphviz(self, step: int = -1, *, theme: str | Theme = "default",
-                    rankdir: str = "auto", constants: str = "gate",
-                    aspect: str = "16:9") -> FrameSource:
+    def to_graphviz(self, step: int = -1, options: Options | None = None,
+                    **changes: Any) -> FrameSource:
         """Frame ``step`` (default: the last) as a ``graphviz.Source``: its ``.source`` is the
         frame's DOT; displaying it, ``.pipe()`` and ``.render()`` give the frame as drawn here,
         with no system Graphviz needed."""
-        r = self.renderer(theme, rankdir, "edge", constants=constants, aspect=aspect)
+        r = self.renderer(options, **{"granularity": "edge", **changes})
         k = r.check_frame(step)
         return FrameSource(r.dot(k), r.svg(k), format="svg")
 
-    def render(self, out_dir: str | Path, formats: Iterable[str] | str = ("svg",), *,
-               theme: str | Theme = "default", rankdir: str = "auto", granularity: str = "auto",
-               constants: str = "gate", aspect: str = "16:9",
-               progress: bool | None = None) -> list[Path]:
+    def render(self, out_dir: str | Path, formats: Iterable[str] | str | None = None,
+               options: Options | None = None, *, progress: bool | None = None,
+               **changes: Any) -> list[Path]:
         """Write the frames and the other outputs into ``out_dir``; return their paths."""
-        formats = check_formats(formats)
-        renderer = self.renderer(theme, rankdir, granularity, constants=constants,
-                                 aspect=aspect)
-        return render(self.data, renderer, out_dir, formats, progress=progress)
+        if formats is not None:
+            changes["formats"] = formats
+        chosen = options_from(options, changes)
+        return write_outputs(self.renderer(chosen), out_dir, chosen.formats, progress=progress)
 
     # -- notebooks ------------------------------------------------------------------------------
 
-    def frame(self, k: int, *, theme: str | Theme = "default", rankdir: str = "auto",
-              constants: str = "gate", aspect: str = "16:9") -> Frame:
-        """Frame ``k`` (0 = forward pass done, k = after step k) as an object that displays
-        itself in Jupyter (SVG)."""
-        r = self.renderer(theme, rankdir, "edge", constants=constants, aspect=aspect)
+    def frame(self, k: int, options: Options | None = None, **changes: Any) -> Frame:
+        """Frame ``k`` (0 = forward pass done, k = after step k) alone, as an object that
+        displays itself in Jupyter (SVG) and saves itself (``.save("step3.png")``)."""
+        r = self.renderer(options, **{"granularity": "edge", **changes})
         k = r.check_frame(k)
         return Frame(k, r.views[k].caption, r.svg(k))
 
-    def step(self, k: int, **options: Any) -> Frame:
+    def step(self, k: int, options: Options | None = None, **changes: Any) -> Frame:
         """The picture after step ``k`` (1-based, as in the captions); ``step(0)`` is the
         forward pass."""
-        return self.frame(k, **options)
+        return self.frame(k, options, **changes)
 
     def _repr_html_(self) -> str:
         """In Jupyter: the HTML player, showing the final gradients, with its step controls."""
-        return player_html(self.data, self.renderer)
+        return player_html(self.description, self.renderer)
 
-    def widget(self, **options: Any) -> Any:
+    def widget(self, options: Options | None = None, **changes: Any) -> Any:
         """An ipywidgets slider over the frames (needs ipywidgets and a live kernel)."""
-        return slider_widget(self.frames(**options))
+        return slider_widget(self.frames("svg", options, **changes))
 
     # -- the rest of the calculus chapter ----------------------------------------------------
 
     def limit_table(self, wrt: str | None = None,
-                    steps: Sequence[float] = DEFAULT_STEPS) -> tuple[LimitRow, ...]:
-        """(f(x+h) − f(x))/h for h = 0.1, 0.01, …, next to the exact derivative."""
-        return limit_table(self.data, wrt, steps)
+                    steps: Sequence[float] = DEFAULT_STEPS) -> LimitTable:
+        """(f(x+h) − f(x))/h for h = 0.1, 0.01, …, next to the exact derivative: rows of
+        (h, quotient, error), shown as a table in a notebook."""
+        return LimitTable(limit_table(self.data, wrt, steps))
 
     def tangent(self, wrt: str | None = None) -> Tangent:
         """The tangent line at the traced point (slope = the gradient)."""
         return tangent(self.data, wrt)
 
-    def plot_tangent(self, out_dir: str | Path, wrt: str | None = None,
-                     **options: Any) -> list[Path]:
-        """Plot the output and its tangent line (needs matplotlib)."""
-        from .drawing.plotting import plot_tangent
+    def plot_tangent(self, path: str | Path | None = None, wrt: str | None = None, *,
+                     ax: Any = None, half_width: float = 2.0,
+                     theme: str = "default") -> Any:
+        """Plot the output and its tangent line at the traced point (needs matplotlib) and
+        return the matplotlib Figure (it shows inline in a notebook). With ``ax`` the plot is
+        drawn there; with ``path`` (``….svg``, ``.png`` or ``.pdf``) the figure is also
+        saved there. matplotlib's backend and settings are left as they are."""
+        from .drawing.plotting import tangent_figure
+        from .outputs.plots import save_figure
 
-        return plot_tangent(self.data, out_dir, wrt, **options)
+        figure = tangent_figure(self.data, wrt, ax=ax, half_width=half_width, theme=theme)
+        if path is not None:
+            save_figure(figure, path)
+        return figure
 
     def __repr__(self) -> str:
         value = self.value
@@ -310,3 +337,15 @@ class Trace:
         return (f"<Trace {self.output} of ({', '.join(self.inputs)}): {shown}"
                 f"{len(self.tape)} nodes, {len(self.data.columns)} steps>")
 
+
+
+def _frame_format(fmt: object) -> str:
+    if fmt not in FRAME_FORMATS:
+        raise OptionError(f"unknown format {fmt!r:.40} (must be one of {list(FRAME_FORMATS)})")
+    return str(fmt)
+
+
+def _check_limits(limits: object) -> None:
+    if not isinstance(limits, Limits):
+        raise OptionError(f"limits must be a backprop_trace.Limits, got {type(limits).__name__} "
+                          f"(e.g. limits=bt.Limits(max_nodes=100_000))")

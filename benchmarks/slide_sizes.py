@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_slides import CANONICAL, fm  # noqa: E402  (the examples and frame_metrics)
 
 import backprop_trace as bt  # noqa: E402
-from backprop_trace.graph.labels import drawn_nodes  # noqa: E402
+from backprop_trace.drawing.gates import drawn_nodes  # noqa: E402
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ import warnings
 import pytest
 
 import backprop_trace as bt
+from backprop_trace import LargeGraphWarning
 from backprop_trace.drawing.dot import html
-from backprop_trace.drawing.render import LargeGraphWarning
 
 GATE = ("f = (x + y) * z", {"x": -2, "y": 5, "z": -4})
 FAN_OUT = ("e = (a + b) * (b + 1)", {"a": 2, "b": 1})

@@ -175,7 +175,7 @@ def test_render_never_writes_outside_the_output_directory(tmp_path):
 
 
 def test_files_are_replaced_atomically(tmp_path, monkeypatch):
-    from backprop_trace.drawing import files
+    from backprop_trace.outputs import folder as files
 
     out = files.OutputDir(tmp_path)
     out.write("steps.md", "old")

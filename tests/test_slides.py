@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backprop_trace as bt
+from backprop_trace.drawing.gates import drawn_nodes
 from backprop_trace.drawing.metrics import font_path
-from backprop_trace.graph.labels import drawn_nodes
 from backprop_trace.names import fmt_number, fmt_products
 
 os.environ.setdefault("FRAME_METRICS_FONT", font_path())  # the font the frames are drawn in

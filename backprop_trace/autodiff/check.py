@@ -18,12 +18,10 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DomainError, GraphError
-from ..names import fmt_number, pretty_name
 from .result import TraceData
 from .reverse import sum_to_shape
 
-__all__ = ["GradientCheck", "CheckReport", "check_trace", "check_gradient", "relative_error",
-           "format_check"]
+__all__ = ["GradientCheck", "CheckResult", "check_trace", "check_gradient", "relative_error"]
 
 STEP: Final = 1e-6
 TOLERANCE: Final = 1e-6
@@ -50,7 +48,7 @@ class GradientCheck:
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckResult:
     rows: tuple[GradientCheck, ...]
     tolerance: float = TOLERANCE
     symbolic_skipped: str = ""
@@ -68,19 +66,17 @@ class CheckReport:
                   for e in (r.error_central, *(() if r.symbolic is None else (r.error_symbolic,)))]
         return float(np.max(errors)) if errors else 0.0
 
-    def __str__(self) -> str:
-        return format_check(self)
-
-    def _repr_markdown_(self) -> str:
-        """In a notebook: the table, not the dataclass."""
-        head = ["| input | backprop | central diff | rel err | sympy.diff | rel err |",
-                "|---|---|---|---|---|---|"]
-        rows = [f"| {pretty_name(r.name)} | {fmt_number(r.backprop)} | {fmt_number(r.central)} "
-                f"| {r.error_central:.1e} | {_symbolic_text(r)} | {_symbolic_error(r)} |"
-                for r in self.rows]
-        return "\n".join([*head, *rows, "", *(f"**{line}**" if k == len(notes) - 1 else line
-                                              for notes in [_notes(self)]
-                                              for k, line in enumerate(notes))])
+    @property
+    def verdict(self) -> str:
+        """OK, NOT DIFFERENTIABLE (a kink), UNRELIABLE (agreement, but the central difference
+        never settled) or MISMATCH."""
+        if self.ok:
+            return "OK"
+        if any(r.kink for r in self.rows):
+            return "NOT DIFFERENTIABLE"
+        if self.max_error <= self.tolerance and any(r.unsettled for r in self.rows):
+            return "UNRELIABLE"
+        return "MISMATCH"
 
 
 TINY = 1e-10
@@ -98,7 +94,7 @@ def relative_error(a: Any, b: Any) -> float:
     return float(np.max(err)) if err.size else 0.0
 
 
-def check_trace(data: TraceData) -> CheckReport:
+def check_trace(data: TraceData) -> CheckResult:
     """Compare a trace's gradient with central differences and with sympy.diff of the whole
     expression (needs values)."""
     if data.node_values is None:
@@ -113,12 +109,12 @@ def check_trace(data: TraceData) -> CheckReport:
         skipped = str(exc)
     report = check_gradient(data.input_values(), dict(data.grad), data.output_at, expression,
                             symbols)
-    return CheckReport(report.rows, report.tolerance, skipped)
+    return CheckResult(report.rows, report.tolerance, skipped)
 
 
 def check_gradient(inputs: Mapping[str, Any], grad: Mapping[str, Any],
                    evaluate: Callable[[Mapping[str, Any]], Any], output_expr: sp.Expr | None,
-                   symbols: Mapping[str, sp.Symbol]) -> CheckReport:
+                   symbols: Mapping[str, sp.Symbol]) -> CheckResult:
     """Compare ``grad`` (∂sum(y)/∂x per input) with central differences of ``evaluate`` and with
     ``sympy.diff(output_expr, x)`` evaluated at the same point."""
     rows = []
@@ -142,7 +138,7 @@ def check_gradient(inputs: Mapping[str, Any], grad: Mapping[str, Any],
             relative_error(backprop, central),
             relative_error(backprop, exact) if exact is not None else 0.0,
             kink, unsettled, counted))
-    return CheckReport(tuple(rows))
+    return CheckResult(tuple(rows))
 
 
 def _elements(size: int) -> np.ndarray:
@@ -212,51 +208,3 @@ def _symbolic(inputs: Mapping[str, Any], name: str, output_expr: sp.Expr,
         except (ZeroDivisionError, ValueError, TypeError, OverflowError):
             total[index] = np.nan  # sympy's form has no value here (x**a/x at 0): no answer
     return np.asarray(sum_to_shape(total, np.shape(inputs[name])), dtype=float).reshape(-1)
-
-
-def _symbolic_text(r: GradientCheck) -> str:
-    return "—" if r.symbolic is None else fmt_number(r.symbolic)
-
-
-def _symbolic_error(r: GradientCheck) -> str:
-    return "—" if r.symbolic is None else f"{r.error_symbolic:.1e}"
-
-
-def _notes(report: CheckReport) -> list[str]:
-    lines = []
-    for r in report.rows:
-        if r.kink:
-            lines.append(f"{pretty_name(r.name)}: not differentiable here (the one-sided "
-                         f"differences disagree); backprop uses the convention of PyTorch "
-                         f"(relu′(0) = 0, |x|′(0) = 0, a tie in max/min splits evenly)")
-        if r.unsettled:
-            lines.append(f"{pretty_name(r.name)}: the central difference did not settle as h "
-                         f"shrank; it is unreliable here")
-        if r.elements:
-            lines.append(f"{pretty_name(r.name)}: {r.elements} elements checked, evenly spaced")
-    if any(np.isnan(r.error_central) for r in report.rows):
-        lines.append("nan: x ± h crosses a point where the function is undefined")
-    if report.symbolic_skipped:
-        lines.append(f"sympy.diff skipped — {report.symbolic_skipped}")
-    if report.ok:
-        verdict = "OK"
-    elif any(r.kink for r in report.rows):
-        verdict = "NOT DIFFERENTIABLE"
-    elif report.max_error <= report.tolerance and any(r.unsettled for r in report.rows):
-        verdict = "UNRELIABLE"  # agreement, but the central difference never settled
-    else:
-        verdict = "MISMATCH"
-    lines.append(f"{verdict}: largest relative error {report.max_error:.1e} "
-                 f"(tolerance {report.tolerance:.0e})")
-    return lines
-
-
-def format_check(report: CheckReport) -> str:
-    """The report as a table for a terminal or a notebook."""
-    lines = [f"{'input':<8} {'backprop':>12} {'central diff':>12} {'rel err':>9} "
-             f"{'sympy.diff':>12} {'rel err':>9}"]
-    for r in report.rows:
-        lines.append(f"{pretty_name(r.name):<8} {fmt_number(r.backprop):>12} "
-                     f"{fmt_number(r.central):>12} {r.error_central:>9.1e} "
-                     f"{_symbolic_text(r):>12} {_symbolic_error(r):>9}")
-    return "\n".join(lines + _notes(report))

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..ops import NAMED_CONSTANTS, OPS
 
-__all__ = ["Rule", "RULES", "ARGS", "sigmoid", "np_sigmoid", "SYMBOLIC_CONSTANTS"]
+__all__ = ["Rule", "RULES", "ARGS", "sigmoid", "np_sigmoid", "SYMBOLIC_CONSTANTS", "apply_op"]
 
 ARGS: Final = sp.symbols("a b", real=True)
 """The symbols the partials are written in: argument 0 is ``a``, 1 is ``b``."""
@@ -29,6 +29,8 @@ _HALF: Final = sp.Rational(1, 2)
 
 class sigmoid(sp.Function):  # noqa: N801 - reads like sympy's own functions in printed output
     """The logistic function σ(x) = 1/(1 + e^(−x)), kept as one symbol so formulas stay short."""
+
+    op_name = "sigmoid"  # the op it is (the sympy front end reads this, not the class)
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         s = sigmoid(self.args[0])
@@ -105,6 +107,13 @@ RULES: Final[Mapping[str, Rule]] = MappingProxyType(_RULES)
 
 SYMBOLIC_CONSTANTS: Final[Mapping[str, sp.Expr]] = MappingProxyType({"e": sp.E, "pi": sp.pi})
 """The named constants of the op table as sympy numbers."""
+
+
+def apply_op(op: str, values: list[Any]) -> Any:
+    """One op on numpy values, faults quiet (nan, ±inf): the value a Python function sees
+    while it is recorded (the forward pass later names any fault)."""
+    with np.errstate(all="ignore"):
+        return RULES[op].forward(*values)
 
 
 def _check_table() -> None:

@@ -1,2 +1,3 @@
-"""Stage 5, steps → frames: what each frame shows, the DOT of the one layout, the layout
-engine, frames restyled from that layout, the HTML player, PNG/PDF and the files written."""
+"""Stage 6, descriptions → frames: what each frame shows, the boxes and the DOT of the one
+layout, the layout engine, every frame drawn from that layout (SVG), the HTML player,
+PNG/PDF conversion and tangent plots. Drawing draws: writing files is ``outputs``' work."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..autodiff.result import TraceData
+from ..describe import Description
 from ..graph import NodeKind
-from ..graph.labels import drawn_nodes, gate_text
 from ..names import pretty_name
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
+from .gates import drawn_nodes, gate_text
 from .metrics import text_width, wrap_text
 from .views import FrameView
 
@@ -72,12 +72,12 @@ def backward_mark(rankdir: str) -> str:
     return "←\u2009" if rankdir == "LR" else "↑\u2009"
 
 
-def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "gate",
+def measure(desc: Description, master: FrameView, rankdir: str, constants: str = "gate",
             wrap: bool = False) -> Boxes:
     """Every drawn box at its widest (``master`` holds each node's widest gradient line);
     ``constants="gate"`` draws constants inside their gates, not as nodes; ``wrap`` breaks
     long local partials into lines."""
-    tape = data.tape
+    tape = desc.data.tape
     pad, line = style.NODE_PADDING, style.LINE_HEIGHT * style.FONT_SIZE
     nodes = {}
     drawn = drawn_nodes(tape, constants == "gate")
@@ -89,8 +89,8 @@ def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "
             nodes[i] = NodeBox(i, kind, "", text, "", None, False, False, 0.0, width,
                                line + 2 * style.CONST_PADDING)
             continue
-        shown, expression = header_line(data, name)
-        value = value_line(data, name)
+        shown, expression = header_line(desc, name)
+        value = value_line(desc, name)
         widths = [text_width(shown, style.FONT_SIZE, bold=True)
                   + text_width(expression, style.FONT_SIZE)]
         # Top to bottom, height is what a slide runs out of: the value joins the header line.
@@ -115,12 +115,12 @@ def measure(data: TraceData, master: FrameView, rankdir: str, constants: str = "
     labels = {}
     edge_line = style.LINE_HEIGHT * style.EDGE_FONT_SIZE
     mark = backward_mark(rankdir)
-    for step in data.steps[1:]:
+    for step in desc.steps[1:]:
         assert step.via is not None and step.position is not None
-        back = mark + contribution_label(data, step)
+        back = mark + contribution_label(step)
         back_width = text_width(back, style.EDGE_FONT_SIZE)
-        local = wrap_at_equals(local_label(data, step), back_width) if wrap else \
-            (local_label(data, step),)
+        local = wrap_at_equals(local_label(step), back_width) if wrap else \
+            (local_label(step),)
         wide = max(back_width, *(text_width(t, style.EDGE_FONT_SIZE) for t in local))
         via = tape.index[step.via]
         if rankdir == "LR":  # the local partial above the wire, the gradient below, centred

@@ -10,15 +10,15 @@ from html import escape
 
 import graphviz
 
-from ..autodiff.result import TraceData
+from ..describe import Description
 from ..errors import OptionError
 from ..graph import NodeKind, Tape
-from ..graph.labels import drawn_nodes, gate_text
 from ..names import pretty_name
 from ..ops import OPS
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
 from .boxes import Boxes, backward_mark
+from .gates import drawn_nodes, gate_text
 from .style import Theme
 from .views import FrameView
 
@@ -49,7 +49,7 @@ def check_rankdir(rankdir: str, choices: tuple[str, ...] = style.RANKDIRS) -> st
     return rankdir
 
 
-def layout_source(data: TraceData, boxes: Boxes, large: bool = False,
+def layout_source(desc: Description, boxes: Boxes, large: bool = False,
                   layered: bool = True) -> str:
     """Boxes of the measured sizes (in inches) and edges; an edge that carries gradient runs
     through its label block, entering and leaving it at the middle of opposite sides, so the
@@ -66,7 +66,8 @@ def layout_source(data: TraceData, boxes: Boxes, large: bool = False,
     for box in boxes.nodes.values():
         lines.append(f"{node_id(box.node)} [width={box.width / 72:.4f} "
                      f"height={box.height / 72:.4f}]")
-    inputs = [node_id(i) for i in first_layer_inputs(data.tape, boxes.nodes)] if layered else []
+    inputs = [node_id(i) for i in first_layer_inputs(desc.data.tape, boxes.nodes)] \
+        if layered else []
     if len(inputs) > 1:  # the inputs side by side in the first rank, as textbooks draw them
         lines.append(f"{{rank=min {' '.join(inputs)}}}")
     for v, position, a in boxes.edges:
@@ -100,12 +101,12 @@ def _activation(tape: Tape, node: int) -> int:
                and OPS[op].arity == 1 and op not in ("neg", "id"))
 
 
-def dot_source(data: TraceData, view: FrameView, theme: Theme, rankdir: str = "LR",
+def dot_source(desc: Description, view: FrameView, theme: Theme, rankdir: str = "LR",
                large: bool = False, constants: str = "gate") -> str:
     """The DOT of one frame. ``large`` caps Graphviz's crossing-minimisation effort;
     ``constants`` is where constants are drawn (in their gates or as nodes)."""
     check_rankdir(rankdir)
-    tape = data.tape
+    tape = desc.data.tape
     drawn = drawn_nodes(tape, constants == "gate")
     g = graphviz.Digraph("backprop")
     g.attr(rankdir=rankdir, bgcolor=theme.background, fontname=theme.font,
@@ -119,9 +120,9 @@ def dot_source(data: TraceData, view: FrameView, theme: Theme, rankdir: str = "L
     g.attr("edge", fontname=theme.font, fontcolor=theme.text,
            arrowsize=str(style.EDGE_ARROW_SIZE), color=theme.edge)
     for i in drawn:
-        g.node(node_id(i), label=_node_label(data, i, view, theme, constants), id=node_id(i))
+        g.node(node_id(i), label=_node_label(desc, i, view, theme, constants), id=node_id(i))
     shown = set(drawn)
-    step_of = {(s.via, s.position): s for s in data.steps if not s.is_seed}
+    step_of = {(s.via, s.position): s for s in desc.steps if not s.is_seed}
     width = f"{style.EDGE_WIDTH:g}"
     edge_font = style.EDGE_FONT_SIZE
     for v in drawn:
@@ -134,27 +135,27 @@ def dot_source(data: TraceData, view: FrameView, theme: Theme, rankdir: str = "L
             if step is None:
                 g.edge(node_id(a), node_id(v), id=edge, color=theme.muted)
                 continue
-            label = f'<FONT POINT-SIZE="{edge_font}">{html(local_label(data, step))}</FONT>'
+            label = f'<FONT POINT-SIZE="{edge_font}">{html(local_label(step))}</FONT>'
             if step.index in view.shown:  # the gradient passed back, under the wire's label
-                back = html(backward_mark(rankdir) + contribution_label(data, step))
+                back = html(backward_mark(rankdir) + contribution_label(step))
                 label += (f'<BR/><FONT POINT-SIZE="{edge_font}" COLOR="{theme.backward}">'
                           f'{back}</FONT>')
             g.edge(node_id(a), node_id(v), id=edge, label=f"<{label}>", penwidth=width)
     return g.source
 
 
-def _node_label(data: TraceData, i: int, view: FrameView, theme: Theme,
+def _node_label(desc: Description, i: int, view: FrameView, theme: Theme,
                 constants: str) -> str:
-    tape = data.tape
+    tape = desc.data.tape
     node = tape.names[i]
     kind = tape.kinds[i]
     if kind is NodeKind.CONST:
         return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="3" STYLE="ROUNDED" '
                 f'COLOR="{theme.muted}" BGCOLOR="{theme.const_fill}"><TR><TD>'
                 f'{html(pretty_name(tape.texts[i]))}</TD></TR></TABLE>>')
-    name, expression = header_line(data, node)
+    name, expression = header_line(desc, node)
     rows = [f'<B>{html(name)}</B>{html(expression)}']
-    value = value_line(data, node)
+    value = value_line(desc, node)
     if value is not None:
         rows.append(f'<FONT COLOR="{theme.forward}">{html(value)}</FONT>')
     if node in view.gradients:
@@ -164,7 +165,7 @@ def _node_label(data: TraceData, i: int, view: FrameView, theme: Theme,
     fill = theme.highlight_fill if current else theme.node_fill
     border = theme.highlight_border if current else theme.node_border
     width = (style.HIGHLIGHT_WIDTH if current else
-             style.OUTPUT_BORDER_WIDTH if node == data.output else 1)
+             style.OUTPUT_BORDER_WIDTH if node == desc.output else 1)
     cells = [f'<TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD>' for row in rows]
     if kind is NodeKind.OPERATION:
         gate = gate_text(tape, i, constants == "gate")

@@ -145,7 +145,8 @@ _SCRIPT: Final = """
 
 
 def player_fragment(uid: str, title: str, frames: list[list[str]], captions: list[str],
-                    theme: Theme, *, standalone: bool = False, start: int = 0) -> str:
+                    theme: Theme, *, standalone: bool = False, start: int = 0,
+                    lang: str = "en") -> str:
     """A ``<div>`` with its own data and script; ``uid`` keeps several on one page apart.
     On its own page the player fills the window and the frame fills the space under the
     controls; in a notebook the frame fills the cell's width (the wheel zooms with Ctrl)."""
@@ -153,9 +154,9 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
     # "<" never appears raw inside the JSON, so the SVG text cannot end the script element.
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     script = _SCRIPT % {"uid": json.dumps(uid), "standalone": "true" if standalone else "false",
-                        "start": start, "play": _js(message("player.play")),
-                        "pause": _js(message("player.pause")),
-                        "counter": _js(message("player.counter"))}
+                        "start": start, "play": _js(message("player.play", lang)),
+                        "pause": _js(message("player.pause", lang)),
+                        "counter": _js(message("player.counter", lang))}
     width, height = _view_size(frames[0][0])
     frame_box = (f"#{uid}{{height:100vh;display:flex;flex-direction:column}}"
                  f"#{uid} .bt-stage{{flex:1 1 auto;min-height:0}}" if standalone else
@@ -174,9 +175,11 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
              f"clip:rect(0 0 0 0);white-space:nowrap}}"
              f"#{uid} button{{font-size:1em}}" + frame_box)
     last = len(frames) - 1
-    m = _html_message
+    def m(key: str, **fields: object) -> str:
+        return escape(message(key, lang, **fields), quote=True)
+
     label = m("player.frame")
-    modifier = "" if standalone else message("player.ctrl")
+    modifier = "" if standalone else message("player.ctrl", lang)
     buttons = "\n".join(
         f'<button class="bt-{key}" title="{m(f"player.{key}_hint")}">{m(f"player.{key}")}</button>'
         for key in ("first", "prev", "play", "next", "last"))
@@ -184,7 +187,7 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
         f'<button class="bt-{key.replace("_", "-")}" '
         f'title="{m(f"player.{key}_hint", modifier=modifier)}">{m(f"player.{key}")}</button>'
         for key in ("zoom_out", "fit", "zoom_in"))
-    return f"""<div id="{uid}" class="bt-player" tabindex="0" data-frame="0">
+    return f"""<div id="{uid}" class="bt-player" tabindex="0" data-frame="0" lang="{lang}">
 <style>{style}</style>
 <div class="bt-bar">
 <strong class="bt-title">{escape(title)}</strong>
@@ -206,11 +209,12 @@ def _view_size(head: str) -> tuple[float, float]:
     return (float(match.group(1)), float(match.group(2))) if match else (16.0, 9.0)
 
 
-def player_page(title: str, frames: list[list[str]], captions: list[str], theme: Theme) -> str:
+def player_page(title: str, frames: list[list[str]], captions: list[str], theme: Theme,
+                lang: str = "en") -> str:
     body = player_fragment("backprop-trace-player", title, frames, captions, theme,
-                           standalone=True)
+                           standalone=True, lang=lang)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -222,10 +226,6 @@ def player_page(title: str, frames: list[list[str]], captions: list[str], theme:
 </body>
 </html>
 """
-
-
-def _html_message(key: str, **fields: object) -> str:
-    return escape(message(key, **fields), quote=True)
 
 
 def _js(text: str) -> str:

@@ -1,9 +1,9 @@
-"""Tangent-line plots with matplotlib, an optional extra (``pip install matplotlib``)."""
+"""Tangent-line plots with matplotlib, an optional extra (``pip install matplotlib``). A figure
+is made, never shown or saved here, and matplotlib's backend and settings are left alone."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,23 +12,27 @@ from ..autodiff.calculus import curve, tangent
 from ..autodiff.result import TraceData
 from ..errors import RenderError
 from ..names import fmt_number, pretty_name
-from .files import OutputDir
 from .style import get_theme
 
-__all__ = ["plot_tangent"]
+__all__ = ["tangent_figure", "tangent_label"]
 
 
-def _pyplot() -> Any:
+def _figure_class() -> Any:
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        matplotlib.rcParams["svg.hashsalt"] = "backprop_trace"  # same input, same file
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         raise RenderError("plots need matplotlib: pip install matplotlib "
                           "(or pip install 'backprop-trace[plot]')") from None
-    return plt
+
+    class TangentFigure(Figure):
+        """A Figure that shows itself in a notebook whatever matplotlib's backend."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png")
+            return buffer.getvalue()
+
+    return TangentFigure
 
 
 def tangent_label(t: TraceData, var: str | None = None) -> str:
@@ -39,16 +43,19 @@ def tangent_label(t: TraceData, var: str | None = None) -> str:
     return f"y = {fmt_number(tan.slope)}{pretty_name(tan.var)}{intercept}"
 
 
-def plot_tangent(t: TraceData, out_dir: str | Path, var: str | None = None, *,
-                 half_width: float = 2.0, formats: tuple[str, ...] = ("svg",),
-                 theme: str = "default") -> list[Path]:
-    """Plot the output and its tangent at the traced point; writes ``tangent.<fmt>``."""
-    plt = _pyplot()
+def tangent_figure(t: TraceData, var: str | None = None, *, ax: Any = None,
+                   half_width: float = 2.0, theme: str = "default") -> Any:
+    """The output and its tangent at the traced point, drawn on ``ax`` (a new figure when
+    None); returns the figure."""
     tan = tangent(t, var)
     colours = get_theme(theme)
+    if ax is None:
+        figure = _figure_class()(figsize=(6, 4), dpi=120)
+        ax = figure.add_subplot()
+        figure.patch.set_facecolor(colours.background)
+    else:
+        figure = ax.figure
     xs = np.linspace(tan.x0 - half_width, tan.x0 + half_width, 401)
-    fig, ax = plt.subplots(figsize=(6, 4), dpi=120)
-    fig.patch.set_facecolor(colours.background)
     ax.set_facecolor(colours.background)
     ax.plot(xs, curve(t, tan.var, xs), color=colours.forward, lw=2,
             label=f"{pretty_name(t.output)}({pretty_name(tan.var)})")
@@ -60,12 +67,5 @@ def plot_tangent(t: TraceData, out_dir: str | Path, var: str | None = None, *,
     ax.tick_params(colors=colours.text)
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    paths = []
-    with OutputDir(out_dir) as out:
-        for fmt in formats:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-            paths.append(out.write(f"tangent.{fmt}", buffer.getvalue()))
-    plt.close(fig)
-    return paths
+    figure.tight_layout()
+    return figure

@@ -4,6 +4,7 @@ node, the gradient under the wire behind an arrow), so every theme reads in grey
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -88,6 +89,14 @@ LARGE_GRAPH_ATTRIBUTES: Final = {"mclimit": "0.2", "nslimit": "2", "nslimit1": "
 """Graphviz's crossing-minimisation effort capped for graphs too large to read."""
 
 
+_COLOUR: Final = re.compile(r"#[0-9a-fA-F]{6}")
+_FONT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.\-]{0,79}")
+_NAME: Final = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+_WHAT: Final = {_COLOUR: "a colour written #rrggbb", _FONT: "a font family name (letters, "
+                "digits, spaces, commas, dots and hyphens)", _NAME: "a plain name (letters, "
+                "digits, _ and -)"}
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -106,6 +115,16 @@ class Theme:
     highlight_border: str
     halo: str  # the neutral highlight under the current step's wire
     font: str = "DejaVu Sans"
+
+    def __post_init__(self) -> None:
+        # every field reaches an SVG attribute or CSS: colours as #rrggbb, a font as a family
+        # name, nothing that could close a quote or open markup
+        for name, value in vars(self).items():
+            if not isinstance(value, str):
+                raise OptionError(f"Theme.{name} must be a string, got {type(value).__name__}")
+            pattern = _FONT if name == "font" else _NAME if name == "name" else _COLOUR
+            if not pattern.fullmatch(value):
+                raise OptionError(f"Theme.{name} = {value[:40]!r} is not {_WHAT[pattern]}")
 
 
 THEMES: Final[Mapping[str, Theme]] = MappingProxyType({

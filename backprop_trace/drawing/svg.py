@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Final
 
-from ..autodiff.result import TraceData
+from ..describe import Description
 from ..graph import NodeKind
 from ..printing.captions import contribution_label
 from . import style
@@ -97,9 +97,10 @@ def projected_scale(size: tuple[float, float]) -> float:
 class FrameDrawer:
     """Draws any frame view of one trace in one theme and direction."""
 
-    def __init__(self, data: TraceData, boxes: Boxes, layout: Layout, theme: Theme,
+    def __init__(self, desc: Description, boxes: Boxes, layout: Layout, theme: Theme,
                  captions: Sequence[str], aspect: str = "16:9") -> None:
-        self.data, self.boxes, self.layout, self.theme = data, boxes, layout, theme
+        self.desc, self.boxes, self.layout, self.theme = desc, boxes, layout, theme
+        data = desc.data
         size, line = style.FONT_SIZE, style.LINE_HEIGHT * style.FONT_SIZE
         self.width, self.height = slide_size(layout, captions, aspect)
         self.caption_width = caption_width(layout)
@@ -120,8 +121,9 @@ class FrameDrawer:
         self.group_ids = [forward_edge_id(v, position) for v, position, _ in boxes.edges]
         self.group_ids += [node_id(i) for i in sorted(boxes.nodes)]
         self._index = {gid: k + 3 for k, gid in enumerate(self.group_ids)}
-        self._step_of_edge = {(tape.index[s.via], s.position): s for s in data.steps
+        self._step_of_edge = {(tape.index[s.via], s.position): s for s in desc.steps
                               if s.via is not None}
+        self.tape = tape
         self._cache: dict[tuple[object, ...], str] = {}
         self._wires: dict[tuple[int, int], tuple[str, str]] = {}
         self._statics: dict[str, tuple[str, str, float]] = {}
@@ -166,7 +168,7 @@ class FrameDrawer:
         return "".join(out)
 
     def _touched(self, before: FrameView, after: FrameView) -> set[str]:
-        tape, steps = self.data.tape, self.data.steps
+        tape, steps = self.tape, self.desc.steps
         # a node's gradient line (and whether it is pending) changes only at its own steps,
         # which are ``after.current``
         touched: set[str] = set()
@@ -184,7 +186,7 @@ class FrameDrawer:
     def _group(self, gid: str, view: FrameView) -> str:
         if gid[0] == "n":
             box = self.boxes.nodes[int(gid[1:])]
-            name = self.data.tape.names[box.node]
+            name = self.tape.names[box.node]
             key: tuple[object, ...] = (gid, view.gradients.get(name), name in view.pending,
                                        name in view.current_nodes)
             if key not in self._cache:
@@ -219,7 +221,7 @@ class FrameDrawer:
         fill = theme.highlight_fill if current else theme.node_fill
         border = theme.highlight_border if current else theme.node_border
         width = (style.HIGHLIGHT_WIDTH if current else
-                 style.OUTPUT_BORDER_WIDTH if box.node == self.data.tape.output else 1)
+                 style.OUTPUT_BORDER_WIDTH if box.node == self.tape.output else 1)
         rect = f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" ' \
             f'height="{_n(box.height)}" rx="{r}" '
         gate, header, y = self._node_static(gid, box, x0, y0)
@@ -304,7 +306,7 @@ class FrameDrawer:
         """The wire's path and its arrowhead, made once per edge (every state draws them)."""
         key = (via, position)
         if key not in self._wires:
-            tail, head = node_id(self.data.tape.args[via][position]), node_id(via)
+            tail, head = node_id(self.tape.args[via][position]), node_id(via)
             if key not in self.boxes.labels:
                 points = self._points(tail, head, position)
                 wire = self._path(points)
@@ -333,8 +335,8 @@ class FrameDrawer:
         cx, cy = cx + self.dx, cy + self.dy
         size = style.EDGE_FONT_SIZE
         line = style.LINE_HEIGHT * size
-        step = self.data.steps[block.step]
-        back = backward_mark(self.boxes.rankdir) + contribution_label(self.data, step)
+        step = self.desc.steps[block.step]
+        back = backward_mark(self.boxes.rankdir) + contribution_label(step)
         if self.boxes.rankdir == "LR":  # above and below the wire, centred on it
             above = len(block.local)
             top = "".join(self._line(text, cx, cy - style.WIRE_CLEARANCE / 2 - (above - k) * line,

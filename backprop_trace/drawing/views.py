@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..autodiff.result import TraceData
 from ..autodiff.reverse import active_nodes
-from ..autodiff.steps import Step
+from ..describe import Description, StepDescription
 from ..errors import OptionError
 from ..printing.captions import forward_caption, gradient_line, group_caption, step_caption
 from .metrics import text_width
@@ -44,37 +44,38 @@ def gradient_nodes(data: TraceData) -> list[str]:
 
 
 
-def frame_views(data: TraceData, granularity: str = "edge") -> list[FrameView]:
+def frame_views(desc: Description, granularity: str = "edge",
+                lang: str = "en") -> list[FrameView]:
     """Frame 0, then a frame after each step ("edge") or after each operation's whole backward
     pass, all its input edges at once ("node": fewer frames for large graphs)."""
     if granularity not in GRANULARITIES:
         raise OptionError(f"unknown granularity {granularity!r} (must be one of "
-                         f"{list(GRANULARITIES)})")
-    nodes = gradient_nodes(data)
-    gradients = {n: gradient_line(data, n, None) for n in nodes}
+                          f"{list(GRANULARITIES)})")
+    nodes = gradient_nodes(desc.data)
+    gradients = {n: gradient_line(desc, n, None) for n in nodes}
     pending = set(nodes)
-    views = [FrameView(0, forward_caption(data), dict(gradients), frozenset(pending),
+    views = [FrameView(0, forward_caption(desc, lang), dict(gradients), frozenset(pending),
                        frozenset(), ())]
     shown: set[int] = set()
-    for group in _groups(data, granularity):
+    for group in _groups(desc, granularity):
         for step in group:
-            gradients[step.node] = gradient_line(data, step.node, step)
+            gradients[step.node] = gradient_line(desc, step.node, step)
             pending.discard(step.node)
             if not step.is_seed:
                 shown.add(step.index)
-        caption = (step_caption(data, group[0]) if len(group) == 1 else
-                   group_caption(data, group))
+        caption = (step_caption(desc, group[0], lang) if len(group) == 1 else
+                   group_caption(desc, group, lang))
         views.append(FrameView(len(views), caption, dict(gradients), frozenset(pending),
                                frozenset(shown), tuple(s.index for s in group),
                                frozenset(s.node for s in group)))
     return views
 
 
-def _groups(data: TraceData, granularity: str) -> list[list[Step]]:
+def _groups(desc: Description, granularity: str) -> list[list[StepDescription]]:
     if granularity == "edge":
-        return [[s] for s in data.steps]
-    groups: list[list[Step]] = []
-    for step in data.steps:
+        return [[s] for s in desc.steps]
+    groups: list[list[StepDescription]] = []
+    for step in desc.steps:
         if groups and not step.is_seed and groups[-1][-1].via == step.via:
             groups[-1].append(step)
         else:

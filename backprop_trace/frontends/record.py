@@ -10,9 +10,12 @@ executed lines, so a function that loops forever ends with a TraceError.
 
 from __future__ import annotations
 
+import ctypes
 import inspect
 import math
 import sys
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import FrameType
@@ -20,34 +23,33 @@ from typing import Any, Final
 
 import numpy as np
 
-from ..autodiff.rules import RULES
 from ..errors import GraphError, TraceError
 from ..limits import Limits
-from ..ops import CALLABLE
+from ..names import version_name
+from ..ops import METHODS, NUMPY_UFUNCS
 from ..parsing.syntax import NAME, NUM, OP, Equation, Item, System
 
-__all__ = ["record", "Recorded", "PRIMES"]
+__all__ = ["record", "Recorded", "Evaluate"]
 
-PRIMES: Final = ("", "′", "″", "‴")
+Evaluate = Callable[[str, list[Any]], Any]
+"""Computes one op on values (the engine's rules, handed in by the caller: front ends only
+make equations and know nothing of the engine)."""
 _WORK_BUDGET: Final = 20_000_000
 """Bytecode instructions the function may run (a loop that records nothing still counts)."""
-_UFUNCS: Final = {
-    "add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div", "divide": "div",
-    "power": "pow", "negative": "neg", "absolute": "abs", "exp": "exp", "log": "log",
-    "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
-    "cosh": "cosh", "arctan": "atan", "arcsin": "asin", "arccos": "acos", "maximum": "max",
-    "minimum": "min",
-}
-_METHODS: Final = ("relu", "tanh", "exp", "log", "sigmoid", "sin", "cos", "sqrt", "softplus")
+_STALL_S: Final = 2.0
+"""Seconds without a single traced instruction after which the function is taken to have
+switched tracing off (sys.settrace(None)) and is stopped."""
 
 
-class _Stop(Exception):
-    """A bound was reached inside the user's function (carried out as a TraceError)."""
+class _Stop(BaseException):
+    """A bound was reached inside the user's function (carried out as a TraceError); not an
+    Exception, so the function's own ``except Exception`` cannot swallow it."""
 
 
 @dataclass
 class _Recorder:
     limits: Limits
+    evaluate: Evaluate
     ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # op, args
     names: dict[int, str] = field(default_factory=dict)  # node → variable name
     taken: dict[str, int] = field(default_factory=dict)  # variable → times bound
@@ -72,8 +74,14 @@ class _Recorder:
                 values.append(float(a))
         self.ops.append((op, tuple(parts)))
         known = [v for v in values if v is not None]
-        value = forward_value(op, known) if len(known) == len(values) else None
+        value = self.value(op, known) if len(known) == len(values) else None
         return Recorded(self, len(self.ops) - 1, value)
+
+    def value(self, op: str, values: list[float]) -> float | None:
+        """The value at the given point, for the function's own control flow (None where it
+        is undefined: the forward pass later says why)."""
+        value = float(self.evaluate(op, list(map(np.float64, values))))
+        return value if math.isfinite(value) else None
 
     def name(self, frame_locals: Mapping[str, Any], inputs: int) -> None:
         """Name each new value after the variable it was just bound to."""
@@ -82,16 +90,7 @@ class _Recorder:
                     and value.node not in self.names and not variable.startswith("_"):
                 count = self.taken.get(variable, 0)
                 self.taken[variable] = count + 1
-                prime = PRIMES[count] if count < len(PRIMES) else f"_{count}"
-                self.names[value.node] = variable + prime
-
-
-def forward_value(op: str, values: list[float]) -> float | None:
-    """The value at the given point, for the function's own control flow (None where it is
-    undefined: the forward pass later says why)."""
-    with np.errstate(all="ignore"):
-        value = float(RULES[op].forward(*map(np.float64, values)))
-    return value if math.isfinite(value) else None
+                self.names[value.node] = version_name(variable, count)
 
 
 def _constant(value: Any) -> float:
@@ -155,44 +154,16 @@ class Recorded:
     def __abs__(self) -> Recorded:
         return self._op("abs", self)
 
-    # micrograd's methods
-    def relu(self) -> Recorded:
-        return self._op("relu", self)
-
-    def tanh(self) -> Recorded:
-        return self._op("tanh", self)
-
-    def exp(self) -> Recorded:
-        return self._op("exp", self)
-
-    def log(self) -> Recorded:
-        return self._op("log", self)
-
-    def sigmoid(self) -> Recorded:
-        return self._op("sigmoid", self)
-
-    def sin(self) -> Recorded:
-        return self._op("sin", self)
-
-    def cos(self) -> Recorded:
-        return self._op("cos", self)
-
-    def sqrt(self) -> Recorded:
-        return self._op("sqrt", self)
-
-    def softplus(self) -> Recorded:
-        return self._op("softplus", self)
-
     @property
     def data(self) -> float:
         """The value at the given point (as micrograd's ``Value.data``)."""
         return self._known("read .data")
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        op = _UFUNCS.get(ufunc.__name__)
+        op = NUMPY_UFUNCS.get(ufunc.__name__)
         if method != "__call__" or op is None or kwargs:
             raise TraceError(f"numpy's {ufunc.__name__} is not one of the operations a trace "
-                             f"records: use one of np.{', np.'.join(sorted(_UFUNCS))}")
+                             f"records: use one of np.{', np.'.join(sorted(NUMPY_UFUNCS))}")
         return self.recorder.apply(op, inputs)
 
     # leaving the traced world
@@ -231,13 +202,27 @@ class Recorded:
         return f"<recorded {name or 'value'}{'' if self.value is None else f' = {self.value:g}'}>"
 
 
+def _method(op: str) -> Callable[[Recorded], Recorded]:
+    def method(self: Recorded) -> Recorded:
+        return self._op(op, self)
+
+    method.__name__ = method.__qualname__ = op
+    method.__doc__ = f"{op} of this value, as micrograd writes it: x.{op}()"
+    return method
+
+
+for _name in METHODS:  # micrograd's methods: the op table's one list
+    setattr(Recorded, _name, _method(_name))
+
+
 def _plain(other: Any) -> float:
     return other._known("a comparison") if isinstance(other, Recorded) else float(other)
 
 
-def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits) -> System:
+def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
+           evaluate: Evaluate) -> System:
     """Run ``fn`` on recording values (its parameters are the inputs) and return the equations
-    it computed, with its variables' names."""
+    it computed, with its variables' names; ``evaluate`` computes an op's value."""
     try:
         parameters = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
@@ -248,7 +233,7 @@ def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits)
                          "they are the inputs")
     if not parameters:
         raise TraceError("the function has no parameters: its parameters are the inputs")
-    recorder = _Recorder(limits)
+    recorder = _Recorder(limits, evaluate)
     inputs = [p.name for p in parameters]
     for name in inputs:
         recorder.ops.append(("input", ()))
@@ -283,7 +268,9 @@ def _scalar(at: Mapping[str, Any] | None, name: str) -> float | None:
 def _run(fn: Callable[..., Any], arguments: list[Recorded], recorder: _Recorder,
          code: Any, inputs: int) -> Any:
     """Call ``fn`` under a tracer that names values after the variables they are bound to and
-    counts the instructions run."""
+    counts the instructions run. A tracer already there (a debugger, coverage) keeps receiving
+    its events and is restored afterwards; a function that switches tracing off is stopped
+    by a watchdog."""
 
     def count() -> None:
         recorder.lines += 1
@@ -302,14 +289,20 @@ def _run(fn: Callable[..., Any], arguments: list[Recorded], recorder: _Recorder,
         count()
         return counted
 
+    previous = sys.gettrace()
+
     def calls(frame: FrameType, event: str, arg: Any) -> Any:
         frame.f_trace_opcodes = True  # every instruction counts, so any loop is bounded
-        return named if frame.f_code is code else counted
+        ours = named if frame.f_code is code else counted
+        if previous is None:
+            return ours
+        return _chained(ours, previous(frame, event, arg))  # type: ignore[arg-type]
 
-    previous = sys.gettrace()
+    watchdog = _Watchdog(recorder)
     sys.settrace(calls)
     try:
-        return fn(*arguments)
+        with watchdog:
+            return fn(*arguments)
     except _Stop:
         assert recorder.problem is not None
         raise recorder.problem from None
@@ -321,6 +314,59 @@ def _run(fn: Callable[..., Any], arguments: list[Recorded], recorder: _Recorder,
         raise TraceError(f"the function raised {type(exc).__name__}: {exc}") from None
     finally:
         sys.settrace(previous)
+
+
+def _chained(ours: Any, theirs: Any) -> Any:
+    """A frame's local tracer that runs ours, then the previous tracer's (which never sees
+    the per-instruction events it did not ask for)."""
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal theirs
+        ours(frame, event, arg)
+        if theirs is not None and event != "opcode":
+            theirs = theirs(frame, event, arg)
+        return local
+
+    return local
+
+
+class _Watchdog:
+    """Stops a recorded function that stalls without a traced instruction for _STALL_S (it
+    switched tracing off), by raising _Stop in its thread."""
+
+    def __init__(self, recorder: _Recorder) -> None:
+        self.recorder = recorder
+        self.thread = threading.get_ident()
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+        self.fired = False
+
+    def __enter__(self) -> _Watchdog:
+        threading.Thread(target=self._watch, daemon=True, name="backprop-trace watchdog").start()
+        return self
+
+    def _watch(self) -> None:
+        seen, since = -1, time.monotonic()
+        while not self.done.wait(0.1):
+            if self.recorder.lines != seen:
+                seen, since = self.recorder.lines, time.monotonic()
+            elif time.monotonic() - since > _STALL_S:
+                with self.lock:
+                    if self.done.is_set():
+                        return
+                    self.recorder.problem = TraceError(
+                        "the function switched tracing off (sys.settrace) and kept running: "
+                        "its work cannot be bounded, so it was stopped")
+                    self.fired = True
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread),
+                                                               ctypes.py_object(_Stop))
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.done.set()
+            if self.fired:  # a stop not yet delivered must not hit the caller later
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
 
 
 def _source(fn: Callable[..., Any]) -> str:
@@ -384,4 +430,3 @@ def _postfix(node: int, ops: list[tuple[str, tuple[Any, ...]]], names: dict[int,
             stack.extend((a, False) for a in reversed(args))
 
 
-assert set(_METHODS) <= set(CALLABLE)  # every method is an op of the table

@@ -9,9 +9,9 @@ from typing import Any, Final
 
 import sympy as sp
 
-from ..autodiff.rules import sigmoid
 from ..errors import TraceError
 from ..limits import Limits
+from ..names import OUTPUT_NAMES
 from ..parsing.syntax import FN, NAME, NUM, OP, Equation, Item, System
 
 __all__ = ["walk"]
@@ -19,7 +19,7 @@ __all__ = ["walk"]
 _FUNCTIONS: Final[dict[Any, str]] = {
     sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.exp: "exp", sp.log: "log",
     sp.tanh: "tanh", sp.sinh: "sinh", sp.cosh: "cosh", sp.atan: "atan", sp.asin: "asin",
-    sp.acos: "acos", sp.Abs: "abs", sigmoid: "sigmoid",
+    sp.acos: "acos", sp.Abs: "abs",
 }
 _BINARY: Final[dict[Any, str]] = {sp.Max: "max", sp.Min: "min"}
 
@@ -37,7 +37,7 @@ def walk(expression: Any, limits: Limits) -> System:
     symbols = {s.name for s in expression.free_symbols}
     functions = {type(f).__name__ for f in expression.atoms(sp.Function)}
     if name == "f":  # the output's name: one the expression does not use
-        name = next((n for n in ("f", "y", "out", "output") if n not in symbols | functions),
+        name = next((n for n in ("f", *OUTPUT_NAMES) if n not in symbols | functions),
                     "output")
     while name in symbols | functions:
         name += "′"
@@ -100,6 +100,9 @@ def _expand(e: Any) -> list[tuple[Any, bool]]:  # noqa: C901 - one case per kind
     for kind, name in _FUNCTIONS.items():
         if isinstance(e, kind):
             return apply(name, *e.args)
+    op_name = getattr(type(e), "op_name", None)  # this package's own functions (σ)
+    if isinstance(e, sp.Function) and isinstance(op_name, str):
+        return apply(op_name, *e.args)
     for kind, name in _BINARY.items():
         if isinstance(e, kind) and len(e.args) == 2:
             return apply(name, *e.args)

@@ -4,17 +4,16 @@ named."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
 from ..errors import GraphError, ParseError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..names import OUTPUT_NAMES, version_name
 from .parser import parse_equations
 from .syntax import NAME, Equation, System, all_names, names_in
 from .templates import parse_by_templates
 
 __all__ = ["parse"]
 
-_BARE_NAMES: Final = ("y", "f", "out", "output")
 
 
 def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> System:
@@ -47,9 +46,6 @@ def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Syste
         named = _read_in_order(named, text)
         names = names | {eq.name for eq in named}
     return System(named, text, frozenset(names))
-
-
-PRIMES: Final = ("", "′", "″", "‴")
 
 
 def _is_program(equations: tuple[Equation, ...]) -> bool:
@@ -94,7 +90,7 @@ def _read_in_order(equations: tuple[Equation, ...], text: str) -> tuple[Equation
                              f"keep one equation for {eq.name} (read as a program, in order, "
                              f"the second replaces the first before anything uses it)")
         count[eq.name] = k + 1
-        version = eq.name + (PRIMES[k] if k < len(PRIMES) else f"_{k}")
+        version = version_name(eq.name, k)
         current[eq.name] = version
         result.append(Equation(version, (), tuple(code), eq.offset, eq.named))
     return tuple(result)
@@ -110,6 +106,9 @@ def _name_bare(equations: list[Equation], text: str) -> tuple[Equation, ...]:
         raise ParseError("only one equation may be a bare expression; give the others a name "
                          "(u = …)", text, bare[1].offset)
     used = {eq.name for eq in equations} | names_in(equations)
-    name = next(n for n in _BARE_NAMES if n not in used)
+    name = next((n for n in OUTPUT_NAMES if n not in used), None)
+    if name is None:
+        raise ParseError(f"the bare expression needs a name ({', '.join(OUTPUT_NAMES)} are all "
+                         f"used): write it as an equation, z = …", text, bare[0].offset)
     return tuple(Equation(name, (), eq.code, eq.offset, False, eq.variables) if not eq.named else eq
                  for eq in equations)

@@ -9,12 +9,14 @@ from typing import Any, Final
 import numpy as np
 import sympy as sp
 
-from ..autodiff.result import TraceData
+from ..describe import Description
 from ..graph import NodeKind
 from ..graph.labels import node_text
 from ..names import pretty_name
 from .captions import step_caption
 from .formulas import chain_rule
+from .latex import to_latex
+from .unicode import to_unicode
 
 __all__ = ["trace_json"]
 
@@ -36,7 +38,8 @@ def _number(value: Any) -> Any:
     return float(value)
 
 
-def trace_json(data: TraceData) -> str:
+def trace_json(desc: Description, lang: str = "en") -> str:
+    data = desc.data
     tape, view = data.tape, data.view
     nodes = []
     for i, node in enumerate(tape.names):
@@ -49,9 +52,11 @@ def trace_json(data: TraceData) -> str:
             entry["text"] = tape.texts[i]
         if data.values and kind is not NodeKind.CONST:
             entry["value"] = _number(data.values[node])
+            shown = desc.value(node)
+            entry["shown_value"] = to_unicode(shown) if shown is not None else None
         nodes.append(entry)
     steps = []
-    for s in data.steps:
+    for s, d in zip(data.steps, desc.steps):
         steps.append({
             "index": s.index, "node": s.node, "via": s.via, "position": s.position,
             "term": s.term, "terms": s.terms, "local": _number(s.local),
@@ -59,7 +64,10 @@ def trace_json(data: TraceData) -> str:
             "total": _number(s.total), "local_expr": sp.sstr(view.local_expr(s)),
             "upstream_expr": sp.sstr(view.upstream_expr(s)),
             "total_expr": sp.sstr(view.total_expr(s)),
-            "caption": step_caption(data, s),
+            "caption": step_caption(desc, d, lang),
+            "equation": to_unicode(d.equation), "latex": to_latex(d.equation),
+            "shown": {"contribution": to_unicode(d.contribution), "total": to_unicode(d.total),
+                      "local": None if d.local_label is None else to_unicode(d.local_label)},
         })
     rules = {x: chain_rule(data, x) for x in data.wrt}
     document = {

@@ -3,11 +3,11 @@ spirit of a jaxpr: the forward lines, then one line per chain-rule step."""
 
 from __future__ import annotations
 
-from ..autodiff.result import TraceData
+from ..describe import Description
+from ..describe.maths import Name, Product, is_number
 from ..graph import NodeKind
 from ..graph.labels import code_node
-from ..names import fmt_number
-from .formulas import to_code
+from .code import to_code
 from .messages import message
 
 __all__ = ["backward_listing"]
@@ -23,7 +23,8 @@ def _bar_suffix(names: set[str]) -> str:
     return suffix
 
 
-def backward_listing(data: TraceData, lang: str = "en") -> str:
+def backward_listing(desc: Description, lang: str = "en") -> str:
+    data = desc.data
     tape = data.tape
     bar = _bar_suffix(set(tape.names))
     source = " ; ".join(line.strip() for line in data.source.splitlines() if line.strip())
@@ -32,26 +33,23 @@ def backward_listing(data: TraceData, lang: str = "en") -> str:
              message("listing.forward", lang)]
     for node, kind in zip(tape.names, tape.kinds):
         if kind is NodeKind.INPUT:
-            value = f"  # = {fmt_number(data.values[node], unicode=False)}" if data.values else ""
-            lines.append(f"{node} = input{value}")
+            value = desc.value(node)
+            lines.append(f"{node} = input" + ("" if value is None else f"  # = {to_code(value)}"))
         elif kind is NodeKind.OPERATION:
             lines.append(f"{node} = {code_node(tape, node)}")
     lines += ["", message("listing.backward", lang)]
-    for step in data.steps:
+    for step in desc.steps:
         target = f"{step.node}{bar}"
         if step.is_seed:
             lines.append(f"{target} = 1")
             continue
-        local = data.view.local_expr(step)
-        upstream = f"{step.via}{bar}"
-        if local == 1:
-            term = upstream
-        elif local == -1:
-            term = f"-{upstream}"
-        elif local.is_Atom:
-            term = f"{upstream} * {to_code(local)}"
+        upstream = Name(f"{step.via}{bar}")
+        local = step.local
+        assert local is not None
+        if is_number(local) and to_code(local) in ("1", "-1"):
+            term = ("-" if to_code(local) == "-1" else "") + upstream.name
         else:
-            term = f"{upstream} * ({to_code(local)})"
+            term = to_code(Product((upstream, local)))
         operator = "=" if step.term == 1 else "+="
         comment = message("listing.step", lang, step=step.index + 1)
         if step.terms > 1:

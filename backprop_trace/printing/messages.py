@@ -2,7 +2,7 @@
 labels, command-line summaries — as templates per language. Formulas and numbers are filled
 in by the printers; only the words live here, so a language is one more table.
 
->>> message("caption.seed", step=1, steps=5, seed="∂f/∂f")
+>>> message("caption.step", step=1, steps=5, formula="∂f/∂f = 1")
 'step 1/5: ∂f/∂f = 1'
 """
 
@@ -16,7 +16,6 @@ __all__ = ["message", "LANGUAGES", "CATALOGUE"]
 
 _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     # frame captions
-    "caption.seed": "step {step}/{steps}: {seed} = 1",
     "caption.step": "step {step}/{steps}: {formula}",
     "caption.term": "   (contribution {term} of {terms})",
     "caption.group": "steps {first}–{last}/{steps}: back through {via} = {expression}, "
@@ -63,6 +62,8 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "player.fit": "fit",
     "player.fit_hint": "whole frame (0 or double-click); drag to pan when zoomed in",
     "player.ctrl": " with Ctrl",
+    # the Beamer file
+    "beamer.title": "Backpropagation, one chain-rule term at a time",
     # command-line summaries
     "cli.wrote": "wrote {frames} frames ({formats}) and {others} to {out}/ ({size})",
     "cli.open": "step through them: open {index}",

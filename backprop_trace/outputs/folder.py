@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from ..errors import RenderError
 
-__all__ = ["OutputDir", "OWN_FILE_RE"]
+__all__ = ["OutputDir", "OWN_FILE_RE", "write_atomically"]
 
 OWN_FILE_RE: Final = re.compile(r"step-\d+\.(svg|png|pdf)")
 _TEMP_RE: Final = re.compile(r"\.(step-\d+\.(svg|png|pdf)|index\.html|steps\.md|backward\.py\.txt|"
@@ -28,6 +28,25 @@ def _umask() -> int:
 
 
 _FILE_MODE: Final = 0o666 & ~_umask()
+
+
+def write_atomically(target: Path, data: str | bytes) -> Path:
+    """Write ``target`` through a temporary file beside it and a rename: interrupted or
+    failed, no half-written file is left behind (an OSError says why)."""
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target
 
 
 class OutputDir:
@@ -64,21 +83,7 @@ class OutputDir:
                               f"{exc.strerror or exc}") from None
 
     def _write(self, name: str, data: str | bytes) -> Path:
-        target = self.path / name
-        raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.path)
-        try:
-            os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
-            with os.fdopen(fd, "wb") as f:
-                f.write(raw)
-            os.replace(tmp, target)
-        except BaseException:
-            # Interrupted or failed: leave no half-written file behind.
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        target = write_atomically(self.path / name, data)
         self.written.append(target)
         return target
 

@@ -1,0 +1,111 @@
+"""The drawing options as one typed value, validated once: ``Options(theme="dark",
+rankdir="TB")``. ``frames()``, ``render()``, ``to_graphviz()``, the notebook and the command
+line all take it (keyword arguments still work: they make one)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Final, Literal, get_args
+
+from ..errors import OptionError
+from ..printing.messages import LANGUAGES
+from .style import ASPECTS, CONSTANT_STYLES, RANKDIR_CHOICES, Theme, get_theme
+
+__all__ = ["Options", "options_from", "FRAME_FORMATS", "FORMATS", "GRANULARITY_CHOICES",
+           "LANG_VARIABLE", "default_lang", "Rankdir", "Aspect", "Constants", "Granularity",
+           "Format", "Lang"]
+
+Rankdir = Literal["auto", "LR", "TB"]
+Aspect = Literal["16:9", "4:3", "fit"]
+Constants = Literal["gate", "node"]
+Granularity = Literal["auto", "edge", "node"]
+Format = Literal["svg", "png", "pdf"]
+Lang = Literal["en"]
+
+FRAME_FORMATS: Final[tuple[str, ...]] = get_args(Format)
+"""The formats of a frame's picture."""
+FORMATS: Final[tuple[str, ...]] = FRAME_FORMATS
+"""What ``render`` can write: the frames' formats."""
+GRANULARITY_CHOICES: Final[tuple[str, ...]] = get_args(Granularity)
+LANG_VARIABLE: Final = "BACKPROP_TRACE_LANG"
+"""The environment variable giving the default language (unset or empty: English)."""
+
+
+def default_lang() -> str:
+    """The language of outputs when none is asked for: ``BACKPROP_TRACE_LANG``, else English."""
+    lang = os.environ.get(LANG_VARIABLE, "").strip()
+    if not lang:
+        return "en"
+    if lang not in LANGUAGES:
+        raise OptionError(f"{LANG_VARIABLE}={lang[:20]!r} is not a language (must be one of "
+                          f"{list(LANGUAGES)})")
+    return lang
+
+
+def _choice(name: str, value: object, choices: Iterable[str]) -> None:
+    allowed = list(choices)
+    if not isinstance(value, str) or value not in allowed:
+        raise OptionError(f"unknown {name} {value!r:.40} (must be one of {allowed})")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How frames are drawn and which files ``render`` writes.
+
+    ``theme``: "default" (colour-blind safe), "classic" (green/red), "dark" or a ``Theme``;
+    ``rankdir``: "auto" (whichever direction shows the text largest), "LR" or "TB";
+    ``aspect``: the slide frames are padded to; ``constants``: inside their gates or as
+    nodes; ``granularity``: a frame per step ("edge"), per operation ("node") or "auto";
+    ``formats``: the frame formats ``render`` writes; ``lang``: the language of every word.
+    """
+
+    theme: str | Theme = "default"
+    rankdir: Rankdir = "auto"
+    aspect: Aspect = "16:9"
+    constants: Constants = "gate"
+    granularity: Granularity = "auto"
+    formats: tuple[str, ...] = ("svg",)
+    lang: str = field(default_factory=default_lang)
+
+    def __post_init__(self) -> None:
+        get_theme(self.theme)  # an unknown name is an OptionError
+        _choice("rankdir", self.rankdir, RANKDIR_CHOICES)
+        _choice("aspect", self.aspect, ASPECTS)
+        _choice("constants", self.constants, CONSTANT_STYLES)
+        _choice("granularity", self.granularity, GRANULARITY_CHOICES)
+        _choice("lang", self.lang, LANGUAGES)
+        formats = self.formats
+        if isinstance(formats, str):
+            formats = tuple(f.strip() for f in formats.split(","))
+        if not isinstance(formats, (tuple, list)) or not formats:
+            raise OptionError(f"formats must be some of {list(FORMATS)}, got {formats!r:.40}")
+        for fmt in formats:
+            _choice("format", fmt, FORMATS)
+        object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
+
+    @property
+    def resolved_theme(self) -> Theme:
+        return get_theme(self.theme)
+
+    def with_(self, **changes: Any) -> Options:
+        """These options with some changed (validated again)."""
+        return replace(self, **changes)
+
+
+_FIELDS: Final = frozenset(f.name for f in fields(Options))
+
+
+def options_from(options: Options | None, changes: Mapping[str, Any]) -> Options:
+    """One ``Options`` from an options object and keyword arguments (which win); an unknown
+    keyword is an OptionError naming the choices."""
+    unknown = [name for name in changes if name not in _FIELDS]
+    if unknown:
+        raise OptionError(f"unknown option {unknown[0]!r} (options: {', '.join(sorted(_FIELDS))})")
+    if options is None:
+        return Options(**changes)
+    if not isinstance(options, Options):
+        raise OptionError(f"options must be a backprop_trace.Options, got "
+                          f"{type(options).__name__}")
+    return replace(options, **changes) if changes else options

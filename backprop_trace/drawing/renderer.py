@@ -1,0 +1,155 @@
+"""The frames of a trace: boxes measured once, one layout, every frame drawn from it (SVG), and
+the HTML player made of them. Writing them to files is ``outputs``' work."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..autodiff.result import TraceData
+from ..describe import Description
+from ..errors import FrameIndexError, LargeGraphWarning
+from ..printing.messages import message
+from . import style
+from .boxes import Boxes, measure
+from .dot import dot_source, layout_source
+from .gates import drawn_nodes
+from .layout import Layout, lay_out
+from .options import Options
+from .player import player_fragment, player_page
+from .style import RANKDIRS, READABLE_NODES, Theme
+from .svg import FrameDrawer, projected_scale, slide_size
+from .views import FrameView, frame_views, master_view
+
+__all__ = ["Renderer", "resolve_granularity", "LargeGraphWarning"]
+
+
+@dataclass
+class Renderer:
+    """Everything drawn for one trace with one set of options; the layout is made once."""
+
+    desc: Description
+    options: Options
+
+    def __post_init__(self) -> None:
+        self.granularity = resolve_granularity(self.desc, self.options.granularity)
+        self.theme: Theme = self.options.resolved_theme
+        self.rankdir = self.options.rankdir
+        self.constants = self.options.constants
+        self.aspect = self.options.aspect
+        self.lang = self.options.lang
+
+    @property
+    def data(self) -> TraceData:
+        return self.desc.data
+
+    @cached_property
+    def views(self) -> list[FrameView]:
+        return frame_views(self.desc, self.granularity, self.lang)
+
+    @cached_property
+    def large(self) -> bool:
+        return len(self.data.tape) > READABLE_NODES
+
+    @cached_property
+    def capped(self) -> bool:
+        """Whether the layout's crossing minimisation is capped: for large graphs, and for
+        wide fan-out (y = x·x·…·x with 100 factors took 46 s uncapped, 1.1 s capped)."""
+        tape = self.data.tape
+        widest = max((len(users) for users in tape.users.values()), default=0)
+        return self.large or widest > style.WIDE_FAN_OUT
+
+    @cached_property
+    def drawer(self) -> FrameDrawer:
+        if self.large:
+            warnings.warn(
+                f"the graph has {len(self.data.tape)} nodes; a diagram this large is hard to "
+                f"read (trace a smaller part with wrt=… or output=…, or use the narrative and "
+                f"JSON)", LargeGraphWarning, stacklevel=4)
+        view = master_view(self.views)
+        best: tuple[float, Boxes, Layout] | None = None
+        readable = self.readable
+        for rankdir, wrap in self._candidates():
+            boxes = measure(self.desc, view, rankdir, self.constants, wrap)
+            layout = lay_out(layout_source(self.desc, boxes, self.capped, layered=readable),
+                             max_work=self.data.limits.max_layout_work)
+            # a later candidate must show the text clearly larger (3 %) to displace an earlier
+            score = projected_scale(slide_size(layout, self.captions(), self.aspect))
+            if best is None or score > 1.03 * best[0]:
+                best = (score, boxes, layout)
+            if score * style.FONT_SIZE >= style.COMFORTABLE_PX:
+                break  # large enough: the preferred way stands
+        assert best is not None
+        return FrameDrawer(self.desc, best[1], best[2], self.theme, self.captions(),
+                           self.aspect)
+
+    def _candidates(self) -> list[tuple[str, bool]]:
+        """(direction, wrap long local partials) pairs to lay out, in order of preference:
+        left to right as textbooks draw it first, unwrapped before wrapped. Large graphs get
+        one layout."""
+        directions = RANKDIRS if self.rankdir == "auto" else (self.rankdir,)
+        if not self.readable:
+            return [(directions[0], False)]
+        return [(d, wrap) for wrap in (False, True) for d in directions]
+
+    @cached_property
+    def readable(self) -> bool:
+        """Small enough for a slide (AUTO_LAYOUT_NODES drawn nodes): worth several layouts
+        and the first layer's inputs in one rank."""
+        drawn = drawn_nodes(self.data.tape, self.constants == "gate")
+        return len(drawn) <= style.AUTO_LAYOUT_NODES
+
+    @property
+    def direction(self) -> str:
+        """The direction the frames are drawn in ("auto" resolved)."""
+        return self.drawer.boxes.rankdir
+
+    def dot(self, frame: int | None = None) -> str:
+        """DOT of one frame (None: the master the layout is made from)."""
+        view = master_view(self.views) if frame is None else self.views[self.check_frame(frame)]
+        return dot_source(self.desc, view, self.theme, self.direction, self.large,
+                          self.constants)
+
+    def svg(self, frame: int) -> str:
+        return self.drawer.frame(self.views[self.check_frame(frame)])
+
+    def frame_parts(self) -> list[list[str]]:
+        return list(self.drawer.all_parts(self.views))
+
+    def all_svgs(self) -> Iterator[str]:
+        """Every frame's SVG in order, each made incrementally from the one before."""
+        for parts in self.drawer.all_parts(self.views):
+            yield "".join(parts)
+
+    def captions(self) -> list[str]:
+        return [v.caption for v in self.views]
+
+    def title(self) -> str:
+        source = "; ".join(line.strip() for line in self.data.source.splitlines()
+                           if line.strip())
+        if len(source) > 80:
+            source = source[:79] + "…"
+        return message("title", self.lang, source=source)
+
+    def html_page(self) -> str:
+        return player_page(self.title(), self.frame_parts(), self.captions(), self.theme,
+                           self.lang)
+
+    def html_fragment(self, uid: str, start: int = 0) -> str:
+        return player_fragment(uid, self.title(), self.frame_parts(), self.captions(),
+                               self.theme, start=start, lang=self.lang)
+
+    def check_frame(self, frame: int) -> int:
+        if isinstance(frame, bool) or not isinstance(frame, int) \
+                or not -len(self.views) <= frame < len(self.views):
+            raise FrameIndexError(f"frame {frame!r} out of range (0 to {len(self.views) - 1})")
+        return frame % len(self.views)
+
+
+def resolve_granularity(desc: Description, granularity: str) -> str:
+    """"auto" is "edge" up to READABLE_NODES nodes and "node" above."""
+    if granularity != "auto":
+        return granularity
+    return "node" if len(desc.data.tape) > READABLE_NODES else "edge"
