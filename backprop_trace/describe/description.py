@@ -36,7 +36,6 @@ from .maths import (
     Sum,
     Symbolic,
     Unknown,
-    is_integer,
     is_number,
 )
 
@@ -326,10 +325,13 @@ class _Describer:
         else:
             equation, terms = self.single(s, target, term, local), (term,)
         label: list[Shown] = [Partial(s.via or "", s.node)]
-        if local != label[0]:
-            label.append(local)
-        if s.local is not None and not is_integer(local):
-            label.append(term.local_value or local)
+        if term.local_value is not None and is_number(local):
+            label.append(term.local_value)  # a constant partial reads as its value (1.3)
+        else:
+            if local != label[0]:
+                label.append(local)
+            if term.local_value is not None:
+                label.append(term.local_value)
         return StepDescription(s.index, s.node, s.via, s.position, s.term, s.terms, target,
                                equation, s.terms > 1 and s.term < s.terms, terms, local,
                                Equation(tuple(label)), self.contribution(s), total)
@@ -344,7 +346,7 @@ class _Describer:
 
         sides: list[Shown] = [term.symbols]
         if term.upstream_value is not None and term.local_value is not None:
-            if not is_integer(local):
+            if not is_number(local):
                 sides.append(Product((term.upstream_value, local)))
             sides.append(Product((term.upstream_value, term.local_value)))
             sides.append(self.contribution(s))

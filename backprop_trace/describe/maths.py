@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 __all__ = ["Name", "Partial", "Operation", "OwnPartial", "Number", "Symbolic", "Unknown",
-           "More", "Ones", "Product", "Sum", "Transpose", "Equation", "Shown", "is_number",
-           "is_integer"]
+           "More", "Ones", "Product", "Sum", "Transpose", "Equation", "Shown", "is_number"]
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,3 @@ def is_number(item: Shown) -> bool:
     return isinstance(item, Number) or (isinstance(item, Symbolic)
                                         and bool(getattr(item.expr, "is_Number", False)))
 
-
-def is_integer(item: Shown) -> bool:
-    """Whether ``item`` is a symbolic integer (``1``, ``−1``, ``2``): it reads as its value."""
-    return isinstance(item, Symbolic) and bool(getattr(item.expr, "is_Integer", False))
