@@ -45,6 +45,9 @@ class Limits:
     """Nodes of the output's expression written out in the inputs, beyond which whole
     expressions (``grad_expr``, ``expr``, sympy.diff in ``check()``) are not formed: they grow
     exponentially with reuse. The compact chain-rule forms are always available."""
+    max_instructions: int = 20_000_000
+    """Python bytecode instructions a traced Python function may run (a loop that never ends
+    is stopped here)."""
     max_layout_work: float = 5e10
     """Work the layout engine may do for one picture, in wasmtime fuel units (about 3e9 a
     second on the development machine; a 300-node graph takes 1.2e9, the 1,286-node benchmark
@@ -53,7 +56,7 @@ class Limits:
     def __post_init__(self) -> None:
         for name in ("max_chars", "max_nodes", "max_depth", "max_exponent", "max_number_digits",
                      "max_array_elements", "max_output_bytes", "max_expression_size",
-                     "max_layout_work"):
+                     "max_instructions", "max_layout_work"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not math.isfinite(value) or value <= 0:

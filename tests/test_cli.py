@@ -134,3 +134,17 @@ def test_parse_at_lists():
     values = parse_at(["x=-2,y=5", "v=[1, 2,2]", "w=−1"])
     assert values["x"] == -2.0 and values["y"] == 5.0 and list(values["v"]) == [1, 2, 2]
     assert values["w"] == -1.0
+
+
+def test_escape_bytes_are_not_echoed_to_the_terminal():
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", "y = x", "--at", "x=\x1bc"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "\x1b" not in done.stderr and "\\x1b" in done.stderr
+
+
+def test_the_command_line_prints_one_line_and_no_warnings_on_numeric_faults(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", "y = 1e308 * x^1000",
+                           "--at", "x=1", "-o", str(tmp_path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "Warning" not in done.stderr

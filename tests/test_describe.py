@@ -202,3 +202,12 @@ def test_node_wire_and_caption_show_the_same_digits(source, at):
             else None
         if factor is not None and "∂" not in factor and "·" not in factor:
             assert upstream + factor in shown, (factor, caption)  # the upstream node too
+
+
+FAN_OUT = ("e = (a + b) * (b + 1)", {"a": 2, "b": 1})
+
+
+def test_fan_out_listing_sums_adjoints(tmp_path):
+    bt.trace(FAN_OUT[0], at=FAN_OUT[1]).render(tmp_path)
+    code = (tmp_path / "backward.py.txt").read_text()
+    assert "b_bar = u2_bar" in code and "b_bar += u1_bar" in code

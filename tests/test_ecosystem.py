@@ -115,3 +115,69 @@ def test_one_name_for_the_input_of_the_calculus_helpers(tmp_path):
     assert t.limit_table(wrt="y")[0].error == pytest.approx(0, abs=1e-9)
     with pytest.raises(bt.TraceError, match="wrt="):
         t.tangent()
+
+
+def test_graphviz_style_render_with_an_outfile(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = bt.trace(GATE[0], at=GATE[1]).to_graphviz(2).render(outfile="x.png")
+    assert path == "x.png" and (tmp_path / "x.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "x.gv").read_text().startswith("digraph")
+
+
+def test_small_results_have_short_reprs_and_tables_in_notebooks():
+    t = bt.trace("u = 3x² − 4x", at={"x": 1})
+    report = t.check()
+    assert repr(report).startswith("<CheckReport OK: 1 input (x)") and len(repr(report)) < 100
+    assert "sympy.diff" in str(report)  # the table, for print()
+    table = t.limit_table()
+    assert isinstance(table, tuple) and table[0].h == 0.1 and len(table) == 5
+    assert "| h |" in table._repr_markdown_() and "<table>" in table._repr_html_()
+    assert bt.__version__ == __import__("importlib.metadata").metadata.version("backprop-trace")
+
+
+def test_a_tangent_plot_leaves_matplotlib_as_it_was(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    backend = matplotlib.get_backend()
+    params = dict(matplotlib.rcParams)
+    t = bt.trace("u = 3x² − 4x", at={"x": 1})
+    figure = t.plot_tangent()
+    assert isinstance(figure, Figure) and figure._repr_png_().startswith(b"\x89PNG")
+    saved = t.plot_tangent(tmp_path / "tangent.svg")
+    assert (tmp_path / "tangent.svg").read_text().startswith("<?xml")
+    again = (tmp_path / "tangent.svg").read_bytes()
+    t.plot_tangent(tmp_path / "tangent.svg")
+    assert (tmp_path / "tangent.svg").read_bytes() == again  # deterministic
+    assert isinstance(saved, Figure)
+    assert matplotlib.get_backend() == backend and dict(matplotlib.rcParams) == params
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert t.plot_tangent(ax=ax) is fig and len(ax.lines) == 3  # drawn on the caller's axes
+    with pytest.raises(bt.OptionError, match="format"):
+        t.plot_tangent(tmp_path / "tangent.gif")
+
+
+def test_a_user_script_type_checks_strictly(tmp_path):
+    """``mypy --strict`` on a user's script sees the types (frames() is a list of str)."""
+    pytest.importorskip("mypy")
+    script = tmp_path / "lecture.py"
+    script.write_text(
+        "import backprop_trace as bt\n"
+        "t = bt.trace('f = (x + y) * z', at={'x': -2, 'y': 5, 'z': -4})\n"
+        "frames = t.frames(options=bt.Options(theme='dark'))\n"
+        "reveal_type(frames)\n"
+        "pngs = t.frames('png')\n"
+        "reveal_type(pngs)\n"
+        "first: str = frames[0]\n")
+    # the package as an installed one is seen: its types used, its own code not reported on
+    root = os.path.dirname(os.path.dirname(bt.__file__))
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+                           "--cache-dir", str(tmp_path / ".mypy"), str(script)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "MYPYPATH": root})
+    assert 'Revealed type is "builtins.list[builtins.str]"' in done.stdout \
+        or 'Revealed type is "list[str]"' in done.stdout, done.stdout
+    assert 'Revealed type is "builtins.list[builtins.bytes]"' in done.stdout \
+        or 'Revealed type is "list[bytes]"' in done.stdout, done.stdout
+    assert "error:" not in done.stdout, done.stdout

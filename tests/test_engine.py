@@ -5,7 +5,7 @@ without a walk = with one; the lazy views (steps, networkx graph) = the tape."""
 import numpy as np
 import pytest
 from generators import well_formed
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import backprop_trace as bt
@@ -29,6 +29,7 @@ def test_partials_by_op_equal_edge_by_edge(expr, x, y):
     try:
         values = forward(tape, {"x": x, "y": y})
     except bt.DomainError:
+        assume(False)  # undefined at this point
         return
     arrays = forward(tape, {"x": np.array([x]), "y": np.array([y])})
     try:

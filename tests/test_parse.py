@@ -247,3 +247,28 @@ def test_which_inputs_take_the_templates(text, templated):
 def test_a_broken_last_equation_is_an_error_not_dropped(text):
     with pytest.raises(bt.ParseError):
         bt.trace(text)
+
+
+@pytest.mark.parametrize("text", ["y = 1e-5000*x", "y = 2.5e-400 * x"])
+def test_literals_below_the_float_range_are_refused_quickly(text):
+    with pytest.raises(bt.ParseError, match="too small for a float"):
+        bt.trace(text)
+
+
+def test_letters_in_comments_are_fine_and_look_alikes_are_not():
+    assert bt.trace("y = x  # Größe", at={"x": 1}).value == 1.0
+    for greek, latin in (("χ", "x"), ("ν", "v"), ("ρ", "p")):
+        with pytest.raises(bt.ParseError, match=f"Latin letter '{latin}'"):
+            bt.trace(f"y = {greek}*x")
+    assert bt.trace("y = rho*x", at={"rho": 2, "x": 1}).grad["x"] == 2.0
+
+
+def test_deep_nesting_within_the_limits_never_overflows_pythons_stack():
+    deep = "y = " + "sin(" * 600 + "x" + ")" * 600
+    t = bt.trace(deep, limits=bt.Limits(max_depth=1000))
+    assert len(t.tape) == 601
+    t = bt.trace("y = " + "sin(" * 190 + "x" + ")" * 190, at={"x": 0.5})
+    report = t.check()
+    assert report.ok and "sympy.diff skipped" in str(report)
+    with pytest.raises(bt.OptionError, match="10,000"):
+        bt.Limits(max_depth=100_000)

@@ -1,6 +1,5 @@
 """Frames and files: one layout, deterministic bytes, the diagram conventions, safe writing."""
 
-import json
 import os
 import re
 import subprocess
@@ -8,6 +7,7 @@ import sys
 import warnings
 
 import pytest
+from svg_reading import node_centres
 
 import backprop_trace as bt
 from backprop_trace import LargeGraphWarning
@@ -128,11 +128,11 @@ def test_themes(gate, theme, colours):
 
 
 def test_rankdir_tb_and_bad_options(gate):
-    lr, tb = (gate.renderer(rankdir=d).drawer.layout for d in ("LR", "TB"))
+    lr, tb = (node_centres(gate.frames(rankdir=d)[0]) for d in ("LR", "TB"))
     inputs = ("n0", "n1", "n3")  # x, y, z: in the first column, or the first row
-    assert len({round(lr.centres[n][0]) for n in inputs}) == 1
-    assert len({round(tb.centres[n][1]) for n in inputs}) == 1
-    assert lr.centres["n4"][0] > lr.centres["n2"][0] and tb.centres["n4"][1] > tb.centres["n2"][1]
+    assert len({round(lr[n][0]) for n in inputs}) == 1
+    assert len({round(tb[n][1]) for n in inputs}) == 1
+    assert lr["n4"][0] > lr["n2"][0] and tb["n4"][1] > tb["n2"][1]
     with pytest.raises(ValueError, match="rankdir"):
         gate.frames(rankdir="XY")
     with pytest.raises(ValueError, match="theme"):
@@ -171,50 +171,6 @@ def test_a_system_graphviz_only_when_asked_and_a_clear_error_without_it(monkeypa
         bt.trace(GATE[0], at=GATE[1]).frames()
 
 
-def test_render_writes_every_output(tmp_path, gate):
-    paths = gate.render(tmp_path / "out")
-    names = sorted(p.name for p in paths)
-    assert names == sorted([f"step-0{k}.svg" for k in range(6)] +
-                           ["index.html", "steps.md", "backward.py.txt", "trace.json"])
-    out = tmp_path / "out"
-    # no temp files left (the lock file, which lets one run at a time write here, stays)
-    assert not [p for p in out.iterdir() if p.name.startswith(".")
-                and p.name != ".backprop-trace.lock"]
-    doc = json.loads((out / "trace.json").read_text())
-    assert doc["grad"] == {"x": -4.0, "y": -4.0, "z": 3.0} and len(doc["steps"]) == 5
-    assert doc["steps"][3]["caption"].startswith("step 4/5: ∂f/∂x")
-    md = (out / "steps.md").read_text()
-    assert "$$" in md and r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
-    assert r"\mathrel{+}=" not in md  # += is the code listing's notation
-    assert r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
-    code = (out / "backward.py.txt").read_text()
-    assert "u1_bar = f_bar * z" in code and "x_bar = u1_bar" in code
-    html_page = (out / "index.html").read_text()
-    assert "http://" not in html_page.replace("http://www.w3.org", "")  # nothing fetched
-    assert "https://" not in html_page
-
-
-def test_render_leaves_foreign_files_and_removes_stale_frames(tmp_path, gate):
-    (tmp_path / "notes.txt").write_text("mine")
-    (tmp_path / "step-99.svg").write_text("stale frame from a longer trace")
-    gate.render(tmp_path)
-    assert (tmp_path / "notes.txt").read_text() == "mine"
-    assert not (tmp_path / "step-99.svg").exists()
-
-
-def test_fan_out_listing_sums_adjoints(tmp_path):
-    bt.trace(FAN_OUT[0], at=FAN_OUT[1]).render(tmp_path)
-    code = (tmp_path / "backward.py.txt").read_text()
-    assert "b_bar = u2_bar" in code and "b_bar += u1_bar" in code
-
-
-def test_unwritable_output_directory(tmp_path, gate):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    with pytest.raises(bt.RenderError, match="cannot create"):
-        gate.render(blocker / "sub")
-
-
 def test_png_and_pdf_frames_share_the_layout(tmp_path, gate):
     paths = gate.render(tmp_path, formats=("svg", "png", "pdf"))
     pngs = sorted(p for p in paths if p.suffix == ".png")
@@ -232,15 +188,9 @@ def test_large_graph_warns_and_still_renders():
     t = bt.trace(lines, at={"x": 0.5, "w": 0.9}, wrt=["x"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        svg = t.renderer().svg(0)
+        svg = t.frame(0).svg
     assert any(issubclass(w.category, LargeGraphWarning) for w in caught)
     assert svg.rstrip().endswith("</svg>")
-
-
-def test_progress_on_stderr_for_many_frames(tmp_path, capfd):
-    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1})" for i in range(1, 60)]
-    bt.trace(lines, at={"x": 0.5}).render(tmp_path)
-    assert "writing frames: 62/62" in capfd.readouterr().err
 
 
 def test_node_granularity_one_frame_per_operation(gate):
@@ -253,16 +203,6 @@ def test_node_granularity_one_frame_per_operation(gate):
     assert "∂f/∂x = −4" in final and "∂f/∂y = −4" in final
     with pytest.raises(ValueError, match="granularity"):
         gate.frames(granularity="layer")
-
-
-def test_large_graphs_keep_outputs_compact(tmp_path):
-    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1}) * v{i - 1}" for i in range(1, 80)]
-    t = bt.trace(lines, at={"x": 0.5})
-    assert not t.expandable
-    t.render(tmp_path, progress=False)
-    doc = json.loads((tmp_path / "trace.json").read_text())
-    assert doc["grad_expr"] is None and doc["adjoint_expr"]["x"].startswith("∂v79/∂")
-    assert "\\frac{\\partial v_{79}}{\\partial x} =" in (tmp_path / "steps.md").read_text()
 
 
 def test_notebook_display(gate):

@@ -2,17 +2,14 @@
 
 import json
 import math
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import sympy as sp
 from generators import X, Y, well_formed
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import backprop_trace as bt
@@ -96,9 +93,9 @@ def test_gradients_match_sympy_and_central_differences(expr, x, y):
     try:
         t = bt.trace(f"f(x, y) = {text}", at={"x": x, "y": y})
     except bt.DomainError:
-        return  # e.g. division by zero at this point: refused, as it should be
-    if not all(math.isfinite(v) and abs(v) < 1e8 for v in t.grad.values()):
+        assume(False)  # e.g. division by zero at this point: refused, as it should be
         return
+    assume(all(math.isfinite(v) and abs(v) < 1e8 for v in t.grad.values()))
     subs = {X: x, Y: y}
     for name, symbol in (("x", X), ("y", Y)):
         exact = float(sp.diff(oracle, symbol).evalf(subs=subs))
@@ -131,62 +128,19 @@ def test_numeric_faults_are_domain_errors_naming_the_node(text, at, fragment):
     assert fragment in str(info.value)
 
 
-# -- interrupted rendering leaves no half-written file ----------------------------------------
-
-RENDER_MANY = """
-import backprop_trace as bt, sys
-lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1}) * v{i - 1}" for i in range(1, 120)]
-bt.trace(lines, at={"x": 0.5}).render(sys.argv[1], formats=("svg", "png"), progress=False)
-"""
-
-
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
-                         ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_killed_render_leaves_only_complete_files(tmp_path, sig):
-    out = tmp_path / "out"
-    script = tmp_path / "render_many.py"
-    script.write_text(RENDER_MANY if sig != signal.SIGTERM else
-                      "import signal\nsignal.signal(signal.SIGTERM, lambda *a: "
-                      "(_ for _ in ()).throw(KeyboardInterrupt()))\n" + RENDER_MANY)
-    proc = subprocess.Popen([sys.executable, str(script), str(out)], stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list(out.glob("step-*.png"))) < 5:
-        time.sleep(0.05)
-    proc.send_signal(sig)
-    proc.wait(timeout=30)
-    frames = sorted(out.glob("step-*"))
-    assert 5 <= len(frames) < 240  # stopped part way
-    for f in frames:
-        data = f.read_bytes()
-        assert data.rstrip().endswith(b"</svg>") if f.suffix == ".svg" else \
-            data.endswith(b"IEND\xaeB`\x82")
-    leftovers = list(out.glob(".*.tmp"))
-    if sig != signal.SIGKILL:
-        assert leftovers == []
-    bt.trace("y = x", at={"x": 1}).render(out)  # a later run removes what a SIGKILL left
-    assert list(out.glob(".*.tmp")) == []
+def test_whole_expressions_are_bounded():
+    lines = ["u1 = x + x*x"] + [f"u{i} = u{i - 1} + u{i - 1}*u{i - 1}" for i in range(2, 13)]
+    t = bt.trace("; ".join(lines), at={"x": 0.5})
+    assert not t.expandable
+    with pytest.raises(bt.GraphError, match="max_expression_size"):
+        _ = t.grad_expr
+    assert "sympy.diff skipped" in str(t.check())
+    assert "∂u12/∂" in str(t.adjoint_expr("x"))  # the compact form is always there
 
 
-def test_render_never_writes_outside_the_output_directory(tmp_path):
-    out = tmp_path / "inside"
-    paths = bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4}).render(out)
-    assert all(p.resolve().parent == out.resolve() for p in paths)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["inside"]
-
-
-def test_files_are_replaced_atomically(tmp_path, monkeypatch):
-    from backprop_trace.outputs import folder as files
-
-    out = files.OutputDir(tmp_path)
-    out.write("steps.md", "old")
-    real_replace = os.replace
-
-    def failing_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(files.os, "replace", failing_replace)
-    with pytest.raises(bt.RenderError, match="disk full"):
-        out.write("steps.md", "new")
-    monkeypatch.setattr(files.os, "replace", real_replace)
-    assert (tmp_path / "steps.md").read_text() == "old"
-    assert list(tmp_path.glob(".*.tmp")) == []
+def test_a_tiny_input_with_exponential_expansion_prints_compact_forms_quickly(tmp_path):
+    chain = "; ".join(["u1 = x + x*x"] + [f"u{i} = u{i - 1} + u{i - 1}*u{i - 1}"
+                                          for i in range(2, 11)])
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", chain, "--at", "x=0.5",
+                           "-o", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and len(done.stdout) < 5000  # was 2.1 MB in 17 s

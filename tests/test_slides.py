@@ -19,6 +19,7 @@ from backprop_trace.names import fmt_number, fmt_products
 os.environ.setdefault("FRAME_METRICS_FONT", font_path())  # the font the frames are drawn in
 os.environ.setdefault("FRAME_METRICS_BOLD", font_path(bold=True))
 import frame_metrics as fm  # noqa: E402  (vendored: tests/frame_metrics.py)
+from svg_reading import direction, node_centres  # noqa: E402
 from test_frontends import MICROGRAD  # noqa: E402  (micrograd's README program)
 
 CANONICAL = {
@@ -120,28 +121,30 @@ def fm_texts(svg):
 
 def test_inputs_of_the_first_layer_share_the_first_rank():
     t = traced("sigmoid-neuron")
-    layout = t.renderer().drawer.layout
-    rank = 1 if t.renderer().direction == "TB" else 0
+    svg = t.frames()[0]
+    centres = node_centres(svg)
+    rank = 1 if direction(svg, f"n{t.tape.output}") == "TB" else 0
     inputs = [f"n{t.tape.index[x]}" for x in ("w0", "x0", "w1", "x1", "w2")]
-    assert len({round(layout.centres[n][rank]) for n in inputs}) == 1
+    assert len({round(centres[n][rank]) for n in inputs}) == 1
     net = traced("two-layer-network")
-    layout = net.renderer().drawer.layout
-    rank = 1 if net.renderer().direction == "TB" else 0
-    first = {round(layout.centres[f"n{net.tape.index[x]}"][rank]) for x in ("x1", "w11", "b2")}
-    later = {round(layout.centres[f"n{net.tape.index[x]}"][rank]) for x in ("v1", "v2", "c")}
+    svg = net.frames()[0]
+    centres = node_centres(svg)
+    rank = 1 if direction(svg, f"n{net.tape.output}") == "TB" else 0
+    first = {round(centres[f"n{net.tape.index[x]}"][rank]) for x in ("x1", "w11", "b2")}
+    later = {round(centres[f"n{net.tape.index[x]}"][rank]) for x in ("v1", "v2", "c")}
     assert len(first) == 1 and min(later) > max(first)  # the second layer's weights beside it
 
 
 def test_fan_in_sums_and_caption_forms():
-    captions = traced("fan-out").renderer().captions()
+    captions = traced("fan-out").captions()
     assert captions[-1] == ("step 6/6: ∂e/∂b = ∂e/∂u₁·∂(a + b)/∂b + ∂e/∂u₂·∂(b + 1)/∂b "
                             "= 2·1 + 3·1 = 5")  # in the graph's order, as the node's sum
     for name in CANONICAL:
-        for caption in traced(name).renderer().captions():
+        for caption in traced(name).captions():
             assert "+=" not in caption
             sides = [s.strip() for s in caption.split(":", 1)[-1].split(" = ")]
             assert all(a != b for a, b in zip(sides, sides[1:])), caption  # no x = x
-    micro = traced("micrograd-readme").renderer().captions()
+    micro = traced("micrograd-readme").captions()
     assert any(c.startswith("step ") and "∂g′/∂b = " in c and c.endswith("= 645.6")
                for c in micro)
 
@@ -150,10 +153,10 @@ def test_exact_inputs_give_fractions():
     t = traced("d2l-norm")
     final = fm_texts(t.frames()[-1])
     assert {"∂y/∂x₁ = 1/3", "∂y/∂x₂ = 2/3", "∂y/∂x₃ = 2/3"} <= set(final)
-    assert t.renderer().captions()[-1].endswith("= 1/6 · 2 = 1/3")
+    assert t.captions()[-1].endswith("= 1/6 · 2 = 1/3")
     neuron = traced("micrograd-neuron")  # b = 6.88…: no fractions anywhere
     assert not any(re.search(r"\d/\d", c.split(":", 1)[-1])
-                   for c in neuron.renderer().captions()[1:])
+                   for c in neuron.captions()[1:])
 
 
 @given(st.lists(st.tuples(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3)), min_size=1,

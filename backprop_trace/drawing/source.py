@@ -34,11 +34,20 @@ class FrameSource(graphviz.Source):
     def render(self, filename: str | os.PathLike[str] | None = None,
                directory: str | os.PathLike[str] | None = None, view: bool = False,
                cleanup: bool = False, format: str | None = None, *args: Any,
-               **options: Any) -> str:
-        """Save the DOT (unless ``cleanup``) and write the drawn frame beside it."""
-        dot_path = Path(self.save(filename, directory=directory))
-        out = dot_path.with_name(f"{dot_path.name}.{format or self.format or 'svg'}")
-        data = self.pipe(format)
+               outfile: str | os.PathLike[str] | None = None, **options: Any) -> str:
+        """Save the DOT (unless ``cleanup``) and write the drawn frame beside it, as
+        python-graphviz does: ``render("x")`` writes ``x`` and ``x.svg``;
+        ``render(outfile="x.png")`` writes ``x.gv`` and ``x.png`` (the format from the
+        suffix). Returns the drawn file's path."""
+        if outfile is not None:
+            out = Path(outfile)
+            fmt = format or out.suffix.lstrip(".").lower() or self.format or "svg"
+            dot_path = Path(self.save(filename or out.with_suffix(".gv"), directory=directory))
+        else:
+            fmt = format or self.format or "svg"
+            dot_path = Path(self.save(filename, directory=directory))
+            out = dot_path.with_name(f"{dot_path.name}.{fmt}")
+        data = self.pipe(fmt)
         out.write_bytes(data if isinstance(data, bytes) else data.encode())
         if cleanup:
             dot_path.unlink()

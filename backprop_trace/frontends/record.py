@@ -34,8 +34,6 @@ __all__ = ["record", "Recorded", "Evaluate"]
 Evaluate = Callable[[str, list[Any]], Any]
 """Computes one op on values (the engine's rules, handed in by the caller: front ends only
 make equations and know nothing of the engine)."""
-_WORK_BUDGET: Final = 20_000_000
-"""Bytecode instructions the function may run (a loop that records nothing still counts)."""
 _STALL_S: Final = 2.0
 """Seconds without a single traced instruction after which the function is taken to have
 switched tracing off (sys.settrace(None)) and is stopped."""
@@ -53,7 +51,7 @@ class _Recorder:
     ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # op, args
     names: dict[int, str] = field(default_factory=dict)  # node → variable name
     taken: dict[str, int] = field(default_factory=dict)  # variable → times bound
-    lines: int = 0  # instructions run, against _WORK_BUDGET
+    lines: int = 0  # instructions run, against limits.max_instructions
     problem: TraceError | None = None
 
     def apply(self, op: str, args: tuple[Any, ...]) -> Recorded:
@@ -272,11 +270,14 @@ def _run(fn: Callable[..., Any], arguments: list[Recorded], recorder: _Recorder,
     its events and is restored afterwards; a function that switches tracing off is stopped
     by a watchdog."""
 
+    budget = recorder.limits.max_instructions
+
     def count() -> None:
         recorder.lines += 1
-        if recorder.lines > _WORK_BUDGET:
-            recorder.problem = TraceError(f"the function ran more than {_WORK_BUDGET:,} "
-                                          f"instructions: does it loop forever?")
+        if recorder.lines > budget:
+            recorder.problem = TraceError(f"the function ran more than {budget:,} "
+                                          f"instructions (limits.max_instructions): does it "
+                                          f"loop forever?")
             raise _Stop
 
     def named(frame: FrameType, event: str, arg: Any) -> Any:
@@ -365,8 +366,12 @@ class _Watchdog:
     def __exit__(self, *exc: object) -> None:
         with self.lock:
             self.done.set()
-            if self.fired:  # a stop not yet delivered must not hit the caller later
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
+        if self.fired and exc[0] is None:
+            # the function returned just as the stop was sent: let it arrive here, inside the
+            # caller's try, not later (clearing it with SetAsyncExc(NULL) hangs CPython 3.11's
+            # tracing afterwards)
+            for _ in range(1000):
+                time.sleep(0)
 
 
 def _source(fn: Callable[..., Any]) -> str:

@@ -1,0 +1,198 @@
+"""The output folder: what render writes, budgeted before anything is written, atomically, only
+inside the folder and one run at a time; killed part way it leaves only complete files."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import backprop_trace as bt
+
+GATE = ("f = (x + y) * z", {"x": -2, "y": 5, "z": -4})
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return bt.trace(GATE[0], at=GATE[1])
+
+
+def test_comments_cannot_close_the_narratives_code_block(tmp_path):
+    text = ("y = x # a\r```\r<script>alert(1)</script>\r```\n"
+            "# $$\\input{/etc/passwd}$$ \ud800 \x00 \u202e")
+    bt.trace(text, at={"x": 1}).render(tmp_path)
+    md = (tmp_path / "steps.md").read_text(encoding="utf-8")
+    fence = md.split("\n")[2]
+    assert len(fence) > 3 and set(fence) == {"`"}  # longer than any run inside
+    block = md.split(fence)[1]
+    assert "<script>" in block and "\r" not in md and "\x00" not in md and "\u202e" not in md
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "\x00" not in html and "\u202e" not in html
+
+
+def test_output_is_budgeted_before_anything_is_written(tmp_path):
+    t = bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4},
+                 limits=bt.Limits(max_output_bytes=1000))
+    with pytest.raises(bt.RenderError, match="max_output_bytes"):
+        t.render(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_folder_problems_are_render_errors(tmp_path):
+    t = bt.trace("f = x*y", at={"x": 1, "y": 2})
+    (tmp_path / "blocked" / "index.html").mkdir(parents=True)
+    with pytest.raises(bt.RenderError, match="Is a directory|cannot write"):
+        t.render(tmp_path / "blocked")
+    with pytest.raises(bt.RenderError):
+        t.render(tmp_path / ("a" * 4087))
+
+
+def test_two_runs_sharing_a_folder_take_turns(tmp_path):
+    out = tmp_path / "shared"
+    command = [sys.executable, "-m", "backprop_trace", "y = sin(x)*x + x*x", "--at", "x=1",
+               "-o", str(out), "-q"]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    assert [r.wait(timeout=120) for r in runs] == [0, 0, 0]
+    assert all(r.stderr.read() == "" for r in runs)
+    frames = sorted(out.glob("step-*.svg"))
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert frames and f'max="{len(frames) - 1}"' in html  # one consistent set
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_big_arrays_are_refused_with_the_limit_and_summarised_in_json(tmp_path):
+    with pytest.raises(bt.DomainError, match="max_array_elements"):
+        bt.trace("y = 2*x", at={"x": np.ones(2_000_000)})
+    t = bt.trace("y = 2*x", at={"x": np.ones(5000)})
+    import json
+
+    t.render(tmp_path)
+    doc = json.loads((tmp_path / "trace.json").read_text())
+    assert doc["grad"]["x"]["shape"] == [5000]  # summarised, not 5,000 numbers per field
+
+
+RENDER_MANY = """
+import os, sys, time
+import backprop_trace as bt
+real_replace, renamed = os.replace, []
+
+
+def replace(src, dst):  # the known point: a frame's temp file written, not yet renamed
+    renamed.append(dst)
+    if len(renamed) == 6:
+        print("ready", flush=True)
+        time.sleep(60)
+    real_replace(src, dst)
+
+
+os.replace = replace
+lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1})" for i in range(1, 10)]
+bt.trace(lines, at={"x": 0.5}).render(sys.argv[1], formats=("svg", "png"), progress=False)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
+                         ids=["SIGINT", "SIGTERM", "SIGKILL"])
+def test_killed_render_leaves_only_complete_files(tmp_path, sig):
+    out = tmp_path / "out"
+    script = tmp_path / "render_many.py"
+    script.write_text(RENDER_MANY if sig != signal.SIGTERM else
+                      "import signal\nsignal.signal(signal.SIGTERM, lambda *a: "
+                      "(_ for _ in ()).throw(KeyboardInterrupt()))\n" + RENDER_MANY)
+    proc = subprocess.Popen([sys.executable, str(script), str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    proc.send_signal(sig)
+    proc.wait(timeout=30)
+    frames = sorted(out.glob("step-*"))
+    assert len(frames) == 5  # stopped part way, at the sixth file
+    for f in frames:
+        data = f.read_bytes()
+        assert data.rstrip().endswith(b"</svg>") if f.suffix == ".svg" else \
+            data.endswith(b"IEND\xaeB`\x82")
+    leftovers = list(out.glob(".*.tmp"))
+    assert len(leftovers) == (1 if sig == signal.SIGKILL else 0)
+    bt.trace("y = x", at={"x": 1}).render(out)  # a later run removes what a SIGKILL left
+    assert list(out.glob(".*.tmp")) == []
+
+
+def test_render_never_writes_outside_the_output_directory(tmp_path):
+    out = tmp_path / "inside"
+    paths = bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4}).render(out)
+    assert all(p.resolve().parent == out.resolve() for p in paths)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inside"]
+
+
+def test_files_are_replaced_atomically(tmp_path, monkeypatch):
+    from backprop_trace.outputs import folder as files
+
+    out = files.OutputDir(tmp_path)
+    out.write("steps.md", "old")
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(bt.RenderError, match="disk full"):
+        out.write("steps.md", "new")
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    assert (tmp_path / "steps.md").read_text() == "old"
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_render_writes_every_output(tmp_path, gate):
+    paths = gate.render(tmp_path / "out")
+    names = sorted(p.name for p in paths)
+    assert names == sorted([f"step-0{k}.svg" for k in range(6)] +
+                           ["index.html", "steps.md", "backward.py.txt", "trace.json"])
+    out = tmp_path / "out"
+    # no temp files left (the lock file, which lets one run at a time write here, stays)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")
+                and p.name != ".backprop-trace.lock"]
+    doc = json.loads((out / "trace.json").read_text())
+    assert doc["grad"] == {"x": -4.0, "y": -4.0, "z": 3.0} and len(doc["steps"]) == 5
+    assert doc["steps"][3]["caption"].startswith("step 4/5: ∂f/∂x")
+    md = (out / "steps.md").read_text()
+    assert "$$" in md and r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
+    assert r"\mathrel{+}=" not in md  # += is the code listing's notation
+    assert r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial u_{1}}" in md
+    code = (out / "backward.py.txt").read_text()
+    assert "u1_bar = f_bar * z" in code and "x_bar = u1_bar" in code
+    html_page = (out / "index.html").read_text()
+    assert "http://" not in html_page.replace("http://www.w3.org", "")  # nothing fetched
+    assert "https://" not in html_page
+
+
+def test_render_leaves_foreign_files_and_removes_stale_frames(tmp_path, gate):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "step-99.svg").write_text("stale frame from a longer trace")
+    gate.render(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "step-99.svg").exists()
+
+
+def test_unwritable_output_directory(tmp_path, gate):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(bt.RenderError, match="cannot create"):
+        gate.render(blocker / "sub")
+
+
+def test_progress_on_stderr_for_many_frames(tmp_path, capfd):
+    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1})" for i in range(1, 60)]
+    bt.trace(lines, at={"x": 0.5}).render(tmp_path)
+    assert "writing frames: 62/62" in capfd.readouterr().err
+
+
+def test_large_graphs_keep_outputs_compact(tmp_path):
+    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1}) * v{i - 1}" for i in range(1, 80)]
+    t = bt.trace(lines, at={"x": 0.5})
+    assert not t.expandable
+    t.render(tmp_path, progress=False)
+    doc = json.loads((tmp_path / "trace.json").read_text())
+    assert doc["grad_expr"] is None and doc["adjoint_expr"]["x"].startswith("∂v79/∂")
+    assert "\\frac{\\partial v_{79}}{\\partial x} =" in (tmp_path / "steps.md").read_text()
