@@ -21,6 +21,7 @@ from .errors import (
     OptionError,
     ParseError,
     RenderError,
+    ShapeError,
     TraceError,
 )
 from .limits import DEFAULT_LIMITS, Limits
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["trace", "Trace", "Options", "Theme", "Step", "Formula", "Frame", "CheckReport",
            "LimitTable", "LimitRow", "Tangent", "Limits", "DEFAULT_LIMITS",
-           "TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError",
+           "TraceError", "ParseError", "GraphError", "DomainError", "ShapeError", "RenderError",
+           "OptionError",
            "FrameIndexError", "LargeGraphWarning", "__version__"]
 
 _LAZY = {"trace": ".tracing", "Trace": ".tracing", "Step": ".autodiff.steps",

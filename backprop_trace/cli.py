@@ -48,7 +48,6 @@ subcommands (the first argument):
   tangent   plot the function and its tangent line at the point (needs matplotlib)
   check     backprop gradient vs central differences vs sympy.diff
 """
-_AT_ITEM: Final = re.compile(r"\s*([^=,\s]+)\s*=\s*(\[[^\]]*\]|[^,\[\]]*)\s*(?:,|$)")
 
 
 class UsageError(TraceError):
@@ -63,36 +62,73 @@ class _ArgumentParser(argparse.ArgumentParser):
 
 
 def parse_at(items: Sequence[str]) -> dict[str, Any]:
-    """``["x=-2,y=5", "v=[1,2,2]"]`` → ``{"x": -2.0, "y": 5.0, "v": array([1., 2., 2.])}``."""
+    """``["x=-2,y=5", "v=[1,2,2]", "A=[[1,2],[3,4]]"]`` → numbers and numpy arrays (nested
+    lists read by a small scanner, never evaluated)."""
     values: dict[str, Any] = {}
     for item in items:
         pos = 0
         while pos < len(item):
-            m = _AT_ITEM.match(item, pos)
-            if m is None or m.end() == pos:
+            m = _AT_NAME.match(item, pos)
+            if m is None:
                 raise UsageError(f"--at {item!r}: expected name=value pairs separated by commas, "
-                                 f"e.g. --at x=-2,y=5 or --at x=[1,2,2]")
-            name, text = m.group(1), m.group(2).strip()
+                                 f"e.g. --at x=-2,y=5 or --at x=[1,2,2] or --at A=[[1,2],[3,4]]")
+            name, pos = m.group(1), m.end()
+            value, pos = _value(item, pos, name)
             if name in values:
                 raise UsageError(f"--at gives {name} twice")
-            values[name] = _number_or_list(name, text)
-            pos = m.end()
+            values[name] = value
+            rest = _AT_SEPARATOR.match(item, pos)
+            if rest is None:
+                raise UsageError(f"--at {item!r}: expected ',' after the value of {name}")
+            pos = rest.end()
     return values
 
 
-def _number_or_list(name: str, text: str) -> Any:
+_AT_NAME: Final = re.compile(r"\s*([^=,\s\[\]]+)\s*=\s*")
+_AT_SEPARATOR: Final = re.compile(r"\s*(?:,|$)")
+_AT_NUMBER: Final = re.compile(r"\s*([^,\[\]\s]+)\s*")
+_MAX_NESTING: Final = 2
+
+
+def _value(text: str, pos: int, name: str, depth: int = 0) -> tuple[Any, int]:
+    """A number, or a list of values in brackets (vectors, matrices), from ``text[pos:]``."""
+    if text.startswith("[", pos):
+        if depth == _MAX_NESTING:
+            raise UsageError(f"--at {name}: at most vectors and matrices ([[1,2],[3,4]])")
+        items, pos = [], pos + 1
+        while True:
+            item, pos = _value(text, pos, name, depth + 1)
+            items.append(item)
+            while pos < len(text) and text[pos] == " ":
+                pos += 1
+            if text.startswith(",", pos):
+                pos += 1
+            elif text.startswith("]", pos):
+                pos += 1
+                break
+            else:
+                raise UsageError(f"--at {name}: a list must be written [1,2,2] or "
+                                 f"[[1,2],[3,4]]")
+        if depth == 0:
+            return _array(name, items), pos
+        return items, pos
+    m = _AT_NUMBER.match(text, pos)
+    if m is None:
+        raise UsageError(f"--at {name}: the value must be a number or a list like [1,2,2]")
+    try:
+        return float(m.group(1).replace("−", "-")), m.end()
+    except ValueError:
+        raise UsageError(f"--at {name}={m.group(1)}: the value must be a number or a list like "
+                         f"[1,2,2]") from None
+
+
+def _array(name: str, items: list[Any]) -> Any:
     import numpy as np  # not at start-up: --help and --version need none of it
 
-    try:
-        if text.startswith("["):
-            parts = text[1:-1].split(",")
-            if not text.endswith("]") or not all(p.strip() for p in parts):
-                raise ValueError
-            return np.array([float(p.replace("−", "-")) for p in parts])
-        return float(text.replace("−", "-"))
-    except ValueError:
-        raise UsageError(f"--at {name}={text}: the value must be a number or a list like "
-                         f"[1,2,2]") from None
+    rows = [len(row) if isinstance(row, list) else None for row in items]
+    if len(set(rows)) != 1:
+        raise UsageError(f"--at {name}: the rows of a matrix must all be lists of one length")
+    return np.array(items, dtype=float)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

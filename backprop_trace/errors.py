@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "RenderError", "OptionError",
-           "FrameIndexError", "LargeGraphWarning"]
+__all__ = ["TraceError", "ParseError", "GraphError", "DomainError", "ShapeError", "RenderError",
+           "OptionError", "FrameIndexError", "LargeGraphWarning"]
 
 
 class TraceError(ValueError):
@@ -37,6 +37,11 @@ class GraphError(TraceError):
 
 class DomainError(TraceError):
     """A numeric value is outside an operation's domain (log of a negative, division by zero, …)."""
+
+
+class ShapeError(DomainError):
+    """Values whose shapes do not fit an operation (a 2×3 matrix times a 2-vector): names the
+    node, the operation and the shapes as numpy writes them, ``(2, 3)`` and ``(2,)``."""
 
 
 class OptionError(TraceError):

@@ -12,11 +12,12 @@ from typing import Any, Final
 
 __all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text",
            "short_fraction", "is_short_fraction", "fmt_products",
-           "MAX_DENOMINATOR", "plain_name", "version_name", "OUTPUT_NAMES"]
+           "MAX_DENOMINATOR", "plain_name", "version_name", "OUTPUT_NAMES", "shape_text"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _PLAIN_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _SUP: Final = str.maketrans("0123456789-+()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾")
+_SUPERSCRIPT_DIGITS: Final = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _NAME_RE: Final = re.compile(r"^(?![\d.])(.*?[^\d_])_?(\d+)$")
 """A name with an index (``x1``, ``x_12``, ``w0``); a number such as ``0.5`` never matches."""
 _GREEK_WORDS: Final = {
@@ -76,6 +77,15 @@ def latex_name(name: str) -> str:
     return f"{stem}_{{{sub}}}" if sub else stem
 
 
+def shape_text(shape: tuple[int, ...]) -> str:
+    """The space a value lives in: ``ℝ³ˣ⁴`` (a matrix), ``ℝ³`` (a vector), ``ℝ`` (a scalar).
+
+    >>> shape_text((3, 4)), shape_text((2,)), shape_text(())
+    ('ℝ³ˣ⁴', 'ℝ²', 'ℝ')
+    """
+    return "ℝ" + "ˣ".join(str(n).translate(_SUPERSCRIPT_DIGITS) for n in shape)
+
+
 def plain_name(name: str) -> str:
     """A name as the tape spells it: subscript digits as digits (``x₁`` → ``x1``), as the
     lexer reads them."""
@@ -100,6 +110,9 @@ def fmt_number(value: Any, *, unicode: bool = True, digits: int = 4,
     >>> fmt_number(1 / 3, fractions=True), fmt_number(-2 / 3, fractions=True)
     ('1/3', '−2/3')
     """
+    if getattr(value, "ndim", 0) == 2 and value.size <= _SHOWN_ELEMENTS:  # a small matrix
+        return "[" + ", ".join(fmt_number(row, unicode=unicode, digits=digits,
+                                          fractions=fractions) for row in value) + "]"
     if getattr(value, "ndim", 0) > 0:  # an array (numpy is not imported for this)
         flat = value.ravel()
         shown = [fmt_number(v, unicode=unicode, digits=digits, fractions=fractions)

@@ -16,7 +16,8 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = ["Op", "OPS", "CALLABLE", "op_for_call", "INFIX", "SUM", "PRODUCT", "UNARY", "POWER",
-           "NAMED_CONSTANTS", "CONSTANT_SPELLINGS", "METHODS", "NUMPY_UFUNCS"]
+           "NAMED_CONSTANTS", "CONSTANT_SPELLINGS", "METHODS", "NUMPY_UFUNCS",
+           "NUMPY_FUNCTIONS", "ARRAY_METHODS", "TENSOR_OPS"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,27 @@ _TABLE: Final[tuple[Op, ...]] = (
     _fn("abs", "|·|", names=("Abs",), template="|{0}|", latex="\\left|{0}\\right|"),
     Op("max", "max", 2, "max({0}, {1})", ("max",), latex="\\max\\left({0}, {1}\\right)"),
     Op("min", "min", 2, "min({0}, {1})", ("min",), latex="\\min\\left({0}, {1}\\right)"),
+    # Vectors and matrices: one node per tensor operation, never per element.
+    Op("matmul", "@", 2, "{0}{1}", code="{0} @ {1}", latex="{0} {1}"),
+    Op("transpose", "ᵀ", 1, "{0}ᵀ", ("transpose",), code="{0}.T", latex="{0}^{{\\top}}"),
+    Op("sum", "Σ", 1, "sum({0})", ("sum",), code="np.sum({0})",
+       latex="\\operatorname{{sum}}\\left({0}\\right)"),
+    Op("mean", "mean", 1, "mean({0})", ("mean",), code="np.mean({0})",
+       latex="\\operatorname{{mean}}\\left({0}\\right)"),
+    Op("dot", "⟨·,·⟩", 2, "⟨{0}, {1}⟩", ("dot",), code="np.dot({0}, {1})",
+       latex="\\left\\langle {0}, {1} \\right\\rangle"),
+    Op("norm", "‖·‖", 1, "‖{0}‖", ("norm",), code="np.linalg.norm({0})",
+       latex="\\left\\| {0} \\right\\|"),
+    Op("outer", "⊗", 2, "{0}{1}ᵀ", ("outer",), code="np.outer({0}, {1})",
+       latex="{0} {1}^{{\\top}}"),
+    _fn("softmax", "softmax"),
+    _fn("logsumexp", "logsumexp"),
 )
+
+TENSOR_OPS: Final = frozenset({"matmul", "transpose", "sum", "mean", "dot", "norm", "outer",
+                               "softmax", "logsumexp"})
+"""Ops on whole vectors and matrices (not elementwise): their gradients are vector-Jacobian
+products, written once each in ``autodiff/rules.py``."""
 
 OPS: Final[Mapping[str, Op]] = MappingProxyType({op.name: op for op in _TABLE})
 """Every op by its internal name."""
@@ -110,7 +131,7 @@ UNARY: Final = 25
 POWER: Final = 30
 INFIX: Final[Mapping[str, tuple[int, str]]] = MappingProxyType({
     "+": (SUM, "add"), "-": (SUM, "sub"), "*": (PRODUCT, "mul"), "/": (PRODUCT, "div"),
-    "^": (POWER, "pow"),
+    "@": (PRODUCT, "matmul"), "^": (POWER, "pow"),
 })
 """Infix operators (as the lexer spells them) → (binding power, op name)."""
 
@@ -124,9 +145,20 @@ NUMPY_UFUNCS: Final[Mapping[str, str]] = MappingProxyType({
     "power": "pow", "negative": "neg", "absolute": "abs", "exp": "exp", "log": "log",
     "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
     "cosh": "cosh", "arctan": "atan", "arcsin": "asin", "arccos": "acos", "maximum": "max",
-    "minimum": "min",
+    "minimum": "min", "matmul": "matmul",
 })
 """numpy's ufuncs a recorded Python function may call, by name → the op they are."""
+
+NUMPY_FUNCTIONS: Final[Mapping[str, str]] = MappingProxyType({
+    "sum": "sum", "mean": "mean", "dot": "dot", "vdot": "dot", "inner": "dot",
+    "transpose": "transpose", "outer": "outer", "norm": "norm", "matmul": "matmul",
+})
+"""numpy's array functions (``np.sum``, ``np.linalg.norm``, …) a recorded function may call;
+``np.dot`` of a matrix is a matrix product."""
+
+ARRAY_METHODS: Final[Mapping[str, str]] = MappingProxyType({
+    "sum": "sum", "mean": "mean", "dot": "dot", "transpose": "transpose"})
+"""Methods of numpy arrays a recorded value answers to (``x.sum()``; ``x.T`` too)."""
 
 NAMED_CONSTANTS: Final[Mapping[str, float]] = MappingProxyType({"e": math.e, "pi": math.pi})
 """Names that mean a constant unless the system defines them or gives them a value."""

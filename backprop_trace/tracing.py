@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 import networkx as nx
+import numpy as np
 import sympy as sp
 
 from .autodiff import TraceData, backward, forward
 from .autodiff.calculus import DEFAULT_STEPS, Tangent, limit_table, tangent
 from .autodiff.check import check_trace
-from .autodiff.forward import check_constants
+from .autodiff.forward import check_constants, has_tensors, infer_shapes
 from .autodiff.rules import apply_op
 from .autodiff.steps import Step
 from .collector import collector_paused
@@ -42,12 +43,15 @@ __all__ = ["trace", "Trace"]
 def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
           at: Mapping[str, Any] | None = None,
           wrt: str | Iterable[str] | None = None, output: str | None = None,
+          shapes: Mapping[str, Sequence[int]] | None = None,
           limits: Limits = DEFAULT_LIMITS) -> Trace:
     """Trace the chain rule through an expression or equation system.
 
     ``source`` is one text (equations separated by ``;`` or new lines) or several; ``at``
-    gives input values (numbers or arrays); ``wrt`` restricts the inputs differentiated;
-    ``output`` picks the output equation when several could be.
+    gives input values (numbers, vectors, matrices: numpy arrays or nested lists); ``wrt``
+    restricts the inputs differentiated; ``output`` picks the output equation when several
+    could be; ``shapes`` gives inputs' shapes without values (``{"x": (3,), "A": (3, 3)}``)
+    for symbolic matrix calculus.
 
     >>> t = trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4})
     >>> t.grad
@@ -62,11 +66,48 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
         wrt_names = _check_wrt(tape, wrt)
         values = forward(tape, at, limits) if at is not None else None
+        node_shapes = _shapes(tape, values, {**system.shapes, **_check_shapes(tape, shapes)})
         if values is None:
             check_constants(tape)
         columns, adjoint = backward(tape, values, wrt_names)
         return Trace(TraceData(tape, wrt_names, values, adjoint, columns,
-                               clean_text(system.text), limits))
+                               clean_text(system.text), limits, node_shapes))
+
+
+def _shapes(tape: Tape, values: Any, given: Mapping[str, tuple[int, ...]]
+            ) -> tuple[tuple[int, ...], ...]:
+    """Every node's shape: from the values, else from the shapes given (checked at every
+    operation); empty when every node is a scalar."""
+    if values is not None:
+        found = [np.shape(v) for v in values]
+    elif given or has_tensors(tape):
+        found = infer_shapes(tape, given)
+    else:
+        return ()
+    return tuple(found) if any(found) or has_tensors(tape) else ()
+
+
+def _check_shapes(tape: Tape, shapes: Mapping[str, Sequence[int]] | None
+                  ) -> dict[str, tuple[int, ...]]:
+    if shapes is None:
+        return {}
+    if not isinstance(shapes, Mapping):
+        raise OptionError(f"shapes must map input names to shapes, e.g. {{'x': (3,)}}, got "
+                          f"{type(shapes).__name__}")
+    checked = {}
+    for name, shape in shapes.items():
+        if name not in tape.input_names:
+            raise GraphError(f"shapes names {name!r}, which is not an input (inputs: "
+                             f"{', '.join(tape.input_names) or 'none'})")
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, Sequence) or len(shape) > 2 or not all(
+                isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 10_000
+                for n in shape):
+            raise OptionError(f"the shape of {name} must be () , (n,) or (m, n) with sizes from "
+                              f"1 to 10,000, got {shape!r:.40}")
+        checked[name] = tuple(shape)
+    return checked
 
 
 def _equations(source: Any, more: tuple[str, ...], at: Mapping[str, Any] | None,
@@ -186,15 +227,13 @@ class Trace:
 
     @cached_property
     def expr(self) -> sp.Expr:
-        """The output as one sympy expression in the inputs."""
-        self.data.require_small_expression("expr")
-        return self.data.view.expr(self.output)
+        """The output as one sympy expression in the inputs (a matrix expression in matrix
+        symbols when the trace has vector or matrix operations)."""
+        return self.data.expr_of(self.output)
 
     def node_expr(self, node: str) -> sp.Expr:
         """Any node's value as a sympy expression in the inputs."""
-        self.data.require_variable(node)
-        self.data.require_small_expression("node_expr")
-        return self.data.view.expr(node)
+        return self.data.expr_of(node)
 
     def local_expr(self, node: str) -> sp.Expr:
         """An operation node in its arguments' symbols (``x + y`` for u₁ = x + y)."""

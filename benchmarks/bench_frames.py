@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import random_network  # noqa: E402
 
 import backprop_trace as bt  # noqa: E402
+from backprop_trace.describe.digits import _shown  # noqa: E402
 from backprop_trace.drawing.metrics import text_width  # noqa: E402
 from backprop_trace.names import pretty_name  # noqa: E402
-from backprop_trace.printing.formulas import to_unicode  # noqa: E402
+from backprop_trace.printing.unicode import _sympy_unicode  # noqa: E402
 
 
 def plain_dot_seconds(source: str, engine: str = "system") -> float:
@@ -43,7 +44,8 @@ def plain_dot_seconds(source: str, engine: str = "system") -> float:
 
 
 def frames_seconds(lines: list[str], at: dict[str, float]) -> tuple[float, int, int]:
-    to_unicode.cache_clear()  # every run prints its formulas and names afresh
+    _sympy_unicode.cache_clear()  # every run prints its formulas and names afresh
+    _shown.cache_clear()
     pretty_name.cache_clear()
     text_width.cache_clear()
     t = bt.trace(lines, at=at)

@@ -42,8 +42,8 @@ def source_of(lines: list[str], at: dict[str, float] | None) -> str:
     renderer = t.renderer()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        boxes = measure(t.data, master_view(renderer.views), "LR")
-        return layout_source(t.data, boxes, renderer.large)
+        boxes = measure(t.description, master_view(renderer.views), "LR")
+        return layout_source(t.description, boxes, renderer.large)
 
 
 def best(run, source: str) -> tuple[float, str]:

@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from backprop_trace.autodiff.elementwise import element_symbols
 from backprop_trace.autodiff.numeric import numeric_partials
-from backprop_trace.autodiff.rules import ARGS, RULES, sigmoid
-from backprop_trace.ops import OPS
+from backprop_trace.autodiff.rules import ARGS, RULES, output_shape, sigmoid
+from backprop_trace.ops import OPS, TENSOR_OPS
 
 RNG = np.random.default_rng(20261126)
-CASES = [(name, k) for name, op in OPS.items() for k in range(op.arity)]
+ELEMENTWISE = [name for name in OPS if name not in TENSOR_OPS]
+CASES = [(name, k) for name in ELEMENTWISE for k in range(OPS[name].arity)]
 
 
 def _oracle_forward(name, args):
@@ -54,7 +56,7 @@ def test_numeric_partial_matches_central_difference(name, k):
         assert got == pytest.approx(central, rel=1e-5, abs=1e-7), (name, k, point)
 
 
-@pytest.mark.parametrize("name", list(OPS))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_numpy_forward_matches_sympy_forward(name):
     op = RULES[name]
     args = ARGS[: OPS[name].arity]
@@ -92,3 +94,53 @@ def test_the_parser_and_the_command_line_need_neither_numpy_nor_sympy():
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+TENSOR_SHAPES = {  # argument shapes for each tensor op (every case of the matrix product)
+    "matmul": [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))],
+    "transpose": [((2, 3),), ((3,),)], "sum": [((2, 3),), ((4,),)], "mean": [((2, 3),)],
+    "dot": [((3,), (3,))], "norm": [((2, 3),), ((3,),)], "outer": [((2,), (3,))],
+    "softmax": [((4,),), ((2, 3),)], "logsumexp": [((4,),), ((2, 3),)],
+}
+TENSOR_CASES = [(name, shapes) for name in sorted(TENSOR_OPS) for shapes in TENSOR_SHAPES[name]]
+
+
+@pytest.mark.parametrize("name,shapes", TENSOR_CASES)
+def test_vector_jacobian_products_match_central_differences_and_sympy(name, shapes):
+    """Each VJP of each tensor op against central differences of ⟨g, op(args)⟩ and against
+    sympy.diff of the op written out element by element."""
+    rule = RULES[name]
+    args = [RNG.normal(size=shape) for shape in shapes]
+    out = rule.forward(*args)
+    assert np.shape(out) == output_shape(name, list(shapes))
+    g = RNG.normal(size=np.shape(out))
+    symbols = [element_symbols(f"a{k}", shape) for k, shape in enumerate(shapes)]
+    from backprop_trace.autodiff import elementwise
+
+    written = elementwise._TENSORS[name](*symbols)
+    inner = sp.Add(*(np.ravel(written) * np.ravel(g))) if np.ndim(out) else written * float(g)
+    point = {s: v for sym, a in zip(symbols, args) for s, v in zip(np.ravel(sym), np.ravel(a))}
+    for k in range(len(shapes)):
+        vjp = rule.vjp[k](g, args, out)
+        assert np.shape(vjp) == shapes[k]
+        central = np.zeros(shapes[k])
+        for index in np.ndindex(shapes[k]):
+            up = [a.copy() for a in args]
+            down = [a.copy() for a in args]
+            up[k][index] += 1e-6
+            down[k][index] -= 1e-6
+            central[index] = (np.sum(g * rule.forward(*up))
+                              - np.sum(g * rule.forward(*down))) / 2e-6
+        np.testing.assert_allclose(vjp, central, rtol=1e-5, atol=1e-7)
+        exact = [float(sp.diff(inner, s).evalf(subs=point)) for s in np.ravel(symbols[k])]
+        np.testing.assert_allclose(np.ravel(vjp), exact, rtol=1e-9, atol=1e-12)
+
+
+def test_shapes_that_do_not_fit_name_the_reason():
+    with pytest.raises(ValueError, match="3 columns but the right one 2 rows"):
+        output_shape("matmul", [(2, 3), (2,)])
+    with pytest.raises(ValueError, match="not a scalar"):
+        output_shape("matmul", [(), (2,)])
+    with pytest.raises(ValueError):
+        output_shape("add", [(2, 3), (2,)])
+    assert output_shape("add", [(2, 3), (3,)]) == (2, 3)

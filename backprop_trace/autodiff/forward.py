@@ -16,16 +16,16 @@ from typing import Any, Union
 
 import numpy as np
 
-from ..errors import DomainError, GraphError
+from ..errors import DomainError, GraphError, ShapeError
 from ..graph import NodeKind, Tape
 from ..graph.labels import node_text
 from ..limits import DEFAULT_LIMITS, Limits
 from ..names import fmt_number, plain_name, pretty_name
-from ..ops import CALLABLE, NAMED_CONSTANTS
-from .rules import RULES
+from ..ops import CALLABLE, NAMED_CONSTANTS, TENSOR_OPS
+from .rules import RULES, output_shape
 
 __all__ = ["forward", "check_constants", "forward_by_node", "level_groups", "input_values",
-           "explain_float_error", "Values"]
+           "explain_float_error", "Values", "infer_shapes", "has_tensors"]
 
 Values = Union[Sequence[Any], np.ndarray]
 """Node values by node index: a float64 array (scalar inputs, by level), or a list of numpy
@@ -77,13 +77,44 @@ def input_values(tape: Tape, at: Mapping[str, Any],
         if not np.all(np.isfinite(value)):
             raise DomainError(f"the value of {name} is {fmt_number(value)}: give finite numbers")
         values[name] = value[()] if value.ndim == 0 else value
-    shapes = {name: v.shape for name, v in values.items() if isinstance(v, np.ndarray)}
-    try:
-        np.broadcast_shapes(*shapes.values())
-    except ValueError:
-        shown = ", ".join(f"{n}: {s}" for n, s in shapes.items())
-        raise DomainError(f"array values must have matching shapes, got {shown}") from None
     return values
+
+
+def infer_shapes(tape: Tape, shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Every node's shape from its inputs' (scalars: ``()``), checked at every operation: a
+    mismatch is a ShapeError naming the node, the operation and the shapes."""
+    found: list[tuple[int, ...]] = [()] * len(tape)
+    for i in tape.inputs:
+        found[i] = tuple(shapes.get(tape.names[i], ()))
+    kinds, ops, args = tape.kinds, tape.ops, tape.args
+    operation = NodeKind.OPERATION
+    for i, kind in enumerate(kinds):
+        if kind is not operation or tape.abstract[i]:
+            continue
+        arg_shapes = [found[a] for a in args[i]]
+        try:
+            found[i] = output_shape(ops[i], arg_shapes)
+        except ValueError as exc:
+            raise ShapeError(_shape_problem(tape, i, arg_shapes, str(exc))) from None
+    return found
+
+
+def _shape_problem(tape: Tape, node: int, shapes: list[tuple[int, ...]], reason: str) -> str:
+    name = tape.names[node]
+    names = [tape.texts[a] if tape.kinds[a] is NodeKind.CONST else pretty_name(tape.names[a])
+             for a in tape.args[node]]
+    parts = " and ".join(f"{n} {shape}" for n, shape in zip(names, shapes))
+    if "broadcast" in reason or "shape mismatch" in reason:
+        reason = "the shapes do not broadcast (numpy's rule: trailing sizes equal or 1)"
+    return (f"{pretty_name(name)} = {node_text(tape, name)}: {tape.ops[node]} of {parts}: "
+            f"{reason}")
+
+
+def has_tensors(tape: Tape, values: Mapping[str, Any] | None = None) -> bool:
+    """Whether the graph holds a tensor op, or (given) any input value is an array."""
+    if any(op in TENSOR_OPS for op in tape.ops):
+        return True
+    return values is not None and any(isinstance(v, np.ndarray) for v in values.values())
 
 
 def forward(tape: Tape, at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> Values:
@@ -92,7 +123,9 @@ def forward(tape: Tape, at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) 
     if abstract:
         _refuse_abstract(tape.ops[abstract[0]])
     given = input_values(tape, at, limits)
-    if not any(isinstance(v, np.ndarray) for v in given.values()):
+    if has_tensors(tape, given):
+        infer_shapes(tape, {name: np.shape(v) for name, v in given.items()})
+    else:
         groups = level_groups(tape)
         if len(groups) * 8 <= len(tape):  # wide enough for whole-level numpy calls to pay
             try:

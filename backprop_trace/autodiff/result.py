@@ -17,7 +17,9 @@ from ..errors import GraphError
 from ..graph import NodeKind, Tape
 from ..limits import Limits
 from ..names import is_short_fraction
+from ..ops import TENSOR_OPS
 from .forward import Values, forward
+from .matrix import MATRIX_OPS, MatrixView
 from .steps import Step, StepColumns
 from .symbolic import SymbolicView
 
@@ -44,6 +46,20 @@ class TraceData:
     columns: StepColumns
     source: str
     limits: Limits
+    shapes: tuple[tuple[int, ...], ...] = ()
+    """Every node's shape (``()`` for scalars; empty when every node is a scalar)."""
+
+    def shape(self, node: str) -> tuple[int, ...]:
+        return self.shapes[self.tape.index[node]] if self.shapes else ()
+
+    @cached_property
+    def tensors(self) -> bool:
+        """Whether the trace has vector or matrix operations (matrix calculus, not scalar)."""
+        return any(op in TENSOR_OPS for op in self.tape.ops)
+
+    @cached_property
+    def matrix(self) -> MatrixView:
+        return MatrixView(self.tape, self.columns, self.shapes or ((),) * len(self.tape))
 
     @cached_property
     def view(self) -> SymbolicView:
@@ -105,7 +121,17 @@ class TraceData:
     @cached_property
     def grad_expr(self) -> Mapping[str, sp.Expr]:
         self.require_small_expression("grad_expr")
+        if self.tensors:
+            return MappingProxyType(self.matrix.grad_exprs(self.wrt))
         return MappingProxyType(self.view.grad_exprs(self.wrt))
+
+    def expr_of(self, node: str) -> Any:
+        """A node's value as an expression in the inputs (a matrix expression with tensors)."""
+        self.require_variable(node)
+        self.require_small_expression("the expression")
+        if self.tensors:
+            return self.matrix.exprs()[self.tape.index[node]]
+        return self.view.expr(node)
 
     def require_small_expression(self, what: str) -> None:
         """Whole expressions in the inputs only where they stay small: they grow
@@ -126,6 +152,8 @@ class TraceData:
     @property
     def expandable(self) -> bool:
         """Whether whole expressions in the inputs stay readable (and cheap) for this graph."""
+        if self.tensors and self.matrix.unsupported:
+            return False
         return (self.tape.operation_count <= EXPANSION_LIMIT
                 and self.tape.expanded_size <= self.limits.max_expression_size
                 and self.tape.levels[self.tape.output] <= _EXPRESSION_DEPTH)
@@ -135,11 +163,18 @@ class TraceData:
             raise GraphError(f"{node!r} is not a variable of this trace "
                              f"(variables: {', '.join(self.tape.variables)})")
 
-    def local_expr(self, node: str) -> sp.Expr:
+    def local_expr(self, node: str) -> Any:
         """An operation node in its arguments' symbols (``x + y`` for u₁ = x + y)."""
         self.require_variable(node)
         if not self.tape.is_operation(node):
             return self.view.symbol(node)
+        if self.tensors:
+            i = self.tape.index[node]
+            view = self.matrix
+            if self.tape.ops[i] in MATRIX_OPS:
+                forward, _ = MATRIX_OPS[self.tape.ops[i]]
+                return forward(*[view.symbol(a) for a in self.tape.arg_names(node)])
+            raise GraphError(f"{node} = {self.tape.ops[i]}(…) has no matrix-calculus form here")
         return self.view.node_expr_local(node)
 
     def output_at(self, point: Mapping[str, Any]) -> Any:

@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import DomainError
 from ..graph import Tape
 from ..names import fmt_number, pretty_name
+from ..ops import TENSOR_OPS
 from .forward import Values, explain_float_error
 from .numeric import numeric_partials
 from .rules import RULES
@@ -68,14 +69,16 @@ def backward(tape: Tape, values: Values | None,
     numbers = None
     adjoint: list[Any] = [None] * len(tape)
     if values is not None:
-        scalars = all(np.ndim(values[i]) == 0 for i in tape.inputs)
+        scalars = not any(op in TENSOR_OPS for op in tape.ops) and \
+            all(np.ndim(values[i]) == 0 for i in tape.inputs)
         try:
             with np.errstate(all="raise", under="ignore"):
-                local = (_locals_by_op(tape, values, vias, positions) if scalars else
-                         [numeric_partials(tape.ops[v])[p]([values[a] for a in tape.args[v]])
-                          for v, p in zip(via_list, position_list)])
-                numbers, adjoint = _accumulate(tape, values, node_list, via_list, local,
-                                               scalars)
+                if scalars:
+                    local = _locals_by_op(tape, values, vias, positions)
+                    numbers, adjoint = _accumulate(tape, values, node_list, via_list, local)
+                else:
+                    numbers, adjoint = _accumulate_arrays(tape, values, node_list, via_list,
+                                                          position_list)
         except FloatingPointError:
             _diagnose(tape, values, node_list, via_list, position_list)
             raise DomainError("the gradient is too large to compute (over 1.8e308)") from None
@@ -113,36 +116,63 @@ def _locals_by_op(tape: Tape, values: Values, vias: np.ndarray,
 
 
 def _accumulate(tape: Tape, values: Values, nodes: list[int], vias: list[int],
-                local: Sequence[Any], scalars: bool) -> tuple[Any, list[Any]]:
-    """The one loop: each step adds upstream · local to the running sum of its node. The
-    upstream and contribution columns are read off afterwards (every upstream adjoint is
-    complete when used: all users of a node come before it)."""
-    output = tape.output
-    one = 1.0 if scalars else _ones_like(values[output])
+                local: Sequence[Any]) -> tuple[Any, list[Any]]:
+    """The one loop (scalars): each step adds upstream · local to the running sum of its
+    node. The upstream and contribution columns are read off afterwards (every upstream
+    adjoint is complete when used: all users of a node come before it)."""
     adjoint: list[Any] = [None] * len(tape)
-    adjoint[output] = one
-    total_column = [one]
+    adjoint[tape.output] = 1.0
+    total_column = [1.0]
     add_total = total_column.append
     for node, via, partial in zip(nodes, vias, local):
         contribution = adjoint[via] * partial
-        if not scalars:
-            contribution = sum_to_shape(contribution, np.shape(values[node]))
         previous = adjoint[node]
         # Summed, never assigned: a node used twice gets both contributions.
         adjoint[node] = total = contribution if previous is None else previous + contribution
         add_total(total)
-    if scalars:
-        final = np.array([np.nan if a is None else a for a in adjoint])
-        upstream = np.concatenate(([1.0], final[vias]))
-        local_array = np.concatenate(([1.0], local))
-        contributions = upstream * local_array  # the products the loop made
-        if not (np.isfinite(contributions).all() and np.isfinite(total_column).all()):
-            raise FloatingPointError("overflow")  # Python floats overflow quietly: diagnose
-        return (local_array, upstream, contributions, total_column), adjoint
-    upstream_column = [one, *(adjoint[via] for via in vias)]
-    contribution_column = [one, *(sum_to_shape(adjoint[via] * partial, np.shape(values[node]))
-                                  for node, via, partial in zip(nodes, vias, local))]
-    return ([one, *local], upstream_column, contribution_column, total_column), adjoint
+    final = np.array([np.nan if a is None else a for a in adjoint])
+    upstream = np.concatenate(([1.0], final[vias]))
+    local_array = np.concatenate(([1.0], local))
+    contributions = upstream * local_array  # the products the loop made
+    if not (np.isfinite(contributions).all() and np.isfinite(total_column).all()):
+        raise FloatingPointError("overflow")  # Python floats overflow quietly: diagnose
+    return (local_array, upstream, contributions, total_column), adjoint
+
+
+def _accumulate_arrays(tape: Tape, values: Values, nodes: list[int], vias: list[int],
+                       positions: list[int]) -> tuple[Any, list[Any]]:
+    """The same loop for vectors and matrices: an elementwise op contributes upstream ⊙ its
+    partial, a tensor op its vector-Jacobian product; either is summed back to the receiving
+    node's shape (broadcasting). Tensor steps have no elementwise local partial (None)."""
+    one = _ones_like(values[tape.output])
+    adjoint: list[Any] = [None] * len(tape)
+    adjoint[tape.output] = one
+    local_column: list[Any] = [one]
+    upstream_column: list[Any] = [one]
+    contribution_column: list[Any] = [one]
+    total_column: list[Any] = [one]
+    for node, via, position in zip(nodes, vias, positions):
+        g = adjoint[via]
+        args = [values[a] for a in tape.args[via]]
+        local, contribution = _contribution(tape.ops[via], position, g, args, values[via])
+        contribution = sum_to_shape(contribution, np.shape(values[node]))
+        previous = adjoint[node]
+        # Summed, never assigned: a node used twice gets both contributions.
+        adjoint[node] = total = contribution if previous is None else previous + contribution
+        local_column.append(local)
+        upstream_column.append(g)
+        contribution_column.append(contribution)
+        total_column.append(total)
+    return (local_column, upstream_column, contribution_column, total_column), adjoint
+
+
+def _contribution(op: str, position: int, g: Any, args: list[Any], out: Any) -> tuple[Any, Any]:
+    """(elementwise local partial or None, what the step passes back before summing to shape)."""
+    rule = RULES[op]
+    if rule.vjp:
+        return None, rule.vjp[position](g, args, out)
+    local = numeric_partials(op)[position](args)
+    return local, g * local
 
 
 def _diagnose(tape: Tape, values: Values, nodes: list[int], vias: list[int],
@@ -156,8 +186,12 @@ def _diagnose(tape: Tape, values: Values, nodes: list[int], vias: list[int],
         for node, via, position in zip(nodes, vias, positions):
             arg_values = [np.float64(values[a]) if np.ndim(values[a]) == 0 else values[a]
                           for a in tape.args[via]]
-            try:
-                local = numeric_partials(tape.ops[via])[position](arg_values)
+            rule = RULES[tape.ops[via]]
+            try:  # the local partial (a tensor op: its vector-Jacobian product)
+                local = None if rule.vjp else \
+                    numeric_partials(tape.ops[via])[position](arg_values)
+                if rule.vjp:
+                    contribution = rule.vjp[position](adjoint[via], arg_values, values[via])
             except FloatingPointError as exc:
                 arg = tape.args[via][position]
                 name = pretty_name(tape.names[arg])
@@ -166,7 +200,9 @@ def _diagnose(tape: Tape, values: Values, nodes: list[int], vias: list[int],
                     f"undefined at {name} = {fmt_number(values[arg])}: "
                     f"{explain_float_error(exc)}") from None
             try:
-                contribution = sum_to_shape(adjoint[via] * local, np.shape(values[node]))
+                if not rule.vjp:
+                    contribution = adjoint[via] * local
+                contribution = sum_to_shape(contribution, np.shape(values[node]))
                 previous = adjoint[node]
                 adjoint[node] = contribution if previous is None else previous + contribution
             except FloatingPointError as exc:

@@ -9,11 +9,20 @@ from typing import Any
 
 import sympy as sp
 
+from ..errors import GraphError
 from ..graph import NodeKind, Tape
 from .rules import ARGS, RULES, SYMBOLIC_CONSTANTS
 from .steps import Step, StepColumns
 
 __all__ = ["SymbolicView", "PartialSymbol", "partial_symbol"]
+
+
+def _symbolic(op: str) -> Any:
+    form = RULES[op].symbolic
+    if form is None:
+        raise GraphError(f"{op} works on vectors and matrices: it has no scalar form (see the "
+                         f"trace's matrix expressions)")
+    return form
 
 
 class PartialSymbol(sp.Symbol):
@@ -75,6 +84,9 @@ class SymbolicView:
             i = self.tape.index[via]
             if self.tape.abstract[i]:
                 self._locals[key] = partial_symbol(via, args[position])
+            elif RULES[self.tape.ops[i]].vjp:
+                raise GraphError(f"{via} = {self.tape.ops[i]}(…) has a vector-Jacobian product, "
+                                 f"not a scalar local partial")
             else:
                 partial = RULES[self.tape.ops[i]].partials[position]
                 self._locals[key] = partial.xreplace(
@@ -87,7 +99,7 @@ class SymbolicView:
         args = [self.symbol(a) for a in self.tape.arg_names(node)]
         if self.tape.abstract[i]:
             return sp.Function(self.tape.ops[i])(*args)
-        return RULES[self.tape.ops[i]].symbolic(*args)
+        return _symbolic(self.tape.ops[i])(*args)
 
     # -- the symbolic fields of a Step ------------------------------------------------------
 
@@ -144,7 +156,7 @@ class SymbolicView:
         args = [self._exprs[tape.names[a]] for a in tape.args[i]]
         if tape.abstract[i]:
             return sp.Function(tape.ops[i])(*args)
-        return RULES[tape.ops[i]].symbolic(*args)
+        return _symbolic(tape.ops[i])(*args)
 
     def grad_exprs(self, wrt: Sequence[str]) -> dict[str, sp.Expr]:
         """∂y/∂x for each input in ``wrt``, in the inputs. Abstract partials stay symbols

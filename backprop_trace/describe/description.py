@@ -10,20 +10,21 @@ are printers of these descriptions; none of them decides a form, a bracket or a 
 from __future__ import annotations
 
 import operator
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Final
 
 import numpy as np
 import sympy as sp
 
 from ..autodiff.result import TraceData
+from ..autodiff.rules import RULES
 from ..autodiff.steps import Step
 from ..autodiff.symbolic import PartialSymbol
 from ..graph import NodeKind
 from .digits import Check, DigitsBook
 from .maths import (
+    Apply,
     Equation,
     More,
     Name,
@@ -38,9 +39,12 @@ from .maths import (
     Unknown,
     is_number,
 )
+from .tensors import summed_to, vjp_form
 
 __all__ = ["Description", "StepDescription", "Term", "describe", "shown_expr", "in_graph_order"]
 
+_SHOWN_ELEMENTS: Final = 6
+"""A vector or matrix contribution up to this many elements is written out in a caption."""
 _FORWARD_SUMS: Final = {"add": lambda v: v[0] + v[1], "sub": lambda v: v[0] - v[1],
                         "neg": lambda v: -v[0], "id": lambda v: v[0]}
 """Forward operations whose shown value must reproduce from their arguments' shown values."""
@@ -57,6 +61,8 @@ class Term:
     """∂(uⱼ's own expression)/∂uᵢ; of an abstract function f, ∂f/∂uᵢ"""
     upstream_value: Number | None
     local_value: Number | None
+    vjp: Shown | None = None
+    """With vectors and matrices: what the term passes back, in matrix form (∂J/∂z · xᵀ)."""
 
     @property
     def symbols(self) -> Product:
@@ -131,6 +137,18 @@ class Description:
         i = self.data.tape.index[node]
         key = ("grad", i, len(self.data.columns.by_node.get(node, ())))
         return self._number(key, self.data.grad[node])
+
+    def adjoint(self, node: str) -> Shown:
+        """∂y/∂node as the sum of its chain-rule terms (compact: in the ∂y/∂u symbols; with
+        vectors and matrices, their matrix forms)."""
+        by_node = self.data.columns.by_node.get(node)
+        if not by_node:
+            return Symbolic(sp.S.Zero)
+        last = self.steps[by_node[-1]]
+        if self.data.tensors:
+            forms = tuple(t.vjp for t in last.sum_terms if t.vjp is not None)
+            return forms[0] if len(forms) == 1 else Sum(forms)
+        return shown_expr(self.data.view.adjoint_expr(node))
 
     def operation(self, node: str) -> Operation | None:
         """An operation node's own expression (None for inputs and constants)."""
@@ -287,28 +305,56 @@ class _Describer:
     def number(self, key: Hashable, value: Any) -> Number:
         return number(self.book, key, value, self.data.exact)
 
-    @cached_property
-    def _term_counts(self) -> Mapping[str, int]:
-        return {node: len(steps) for node, steps in self.data.columns.by_node.items()}
-
     def term(self, s: Step) -> Term:
         assert s.via is not None
         own = operation(self.data, s.via)
         assert own is not None
         values = s.contribution is not None
         local = Partial(own.op, s.node) if own.abstract else OwnPartial(own, s.node)
+        if self.data.shapes:
+            return Term(s.index, Partial(self.y, s.via), local,
+                        self.number(upstream_key(self.data, s), s.upstream) if values else None,
+                        None, self.vjp(s))
         return Term(s.index, Partial(self.y, s.via), local,
                     self.number(upstream_key(self.data, s), s.upstream) if values else None,
                     self.number(("local", s.index), s.local) if values else None)
 
+    def vjp(self, s: Step) -> Shown:
+        """What a step passes back, in matrix notation (vectors and matrices)."""
+        assert s.via is not None
+        data, tape = self.data, self.data.tape
+        via = tape.index[s.via]
+        g: Shown = Partial(self.y, s.via)
+        args = [Name(tape.texts[a] if tape.kinds[a] is NodeKind.CONST else tape.names[a])
+                for a in tape.args[via]]
+        shapes = [data.shapes[a] for a in tape.args[via]]
+        op = tape.ops[via]
+        if RULES[op].vjp:  # already of the argument's shape
+            return vjp_form(op, s.position or 0, g, args, shapes, Name(s.via))
+        local = shown_expr(self.view.local_expr(s))
+        form: Shown
+        if local == Symbolic(sp.S.One):
+            form = g
+        elif local == Symbolic(-sp.S.One):
+            form = Apply("neg", (g,))
+        else:
+            form = Product((g, local), hadamard=bool(data.shapes[via]))
+        return summed_to(form, data.shapes[via], data.shapes[tape.index[s.node]])
+
     def total(self, s: Step) -> Shown:
         if s.total is not None:
             return self.number(("grad", self.data.tape.index[s.node], s.term), s.total)
+        if self.data.shapes and not s.is_seed:  # the terms so far, in matrix form
+            done = [self.data.steps[k] for k in self.data.columns.by_node[s.node][:s.term]]
+            forms = [self.vjp(t) for t in done]
+            return forms[0] if len(forms) == 1 else Sum(tuple(forms))
         return shown_expr(self.view.total_expr(s))
 
     def contribution(self, s: Step) -> Shown:
         if s.contribution is not None:
             return self.number(contribution_key(self.data, s), s.contribution)
+        if self.data.shapes:
+            return self.vjp(s)
         return shown_expr(self.view.contribution_expr(s))
 
     def step(self, s: Step) -> StepDescription:
@@ -318,6 +364,8 @@ class _Describer:
             seed = total if s.total is not None else Symbolic(sp.S.One)
             return StepDescription(s.index, s.node, None, None, s.term, s.terms, target,
                                    Equation((target, seed)), False, (), None, None, seed, total)
+        if self.data.shapes:
+            return self.tensor_step(s, target, total)
         local = shown_expr(self.view.local_expr(s))
         term = self.term(s)
         if s.terms > 1 and s.term == s.terms:
@@ -335,6 +383,33 @@ class _Describer:
         return StepDescription(s.index, s.node, s.via, s.position, s.term, s.terms, target,
                                equation, s.terms > 1 and s.term < s.terms, terms, local,
                                Equation(tuple(label)), self.contribution(s), total)
+
+    def tensor_step(self, s: Step, target: Partial, total: Shown) -> StepDescription:
+        """A step of a trace with vectors and matrices: the matrix form of what it passes
+        back, then (when small enough to read) its numbers."""
+        term = self.term(s)
+        assert term.vjp is not None
+        more = s.terms > 1 and s.term < s.terms
+        if s.terms > 1 and s.term == s.terms:
+            steps = in_graph_order(self.data, [self.data.steps[k]
+                                               for k in self.data.columns.by_node[s.node]])
+            terms = tuple(self.term(t) for t in steps)
+            sides: list[Shown] = [Sum(tuple(t.vjp for t in terms if t.vjp is not None))]
+            result = total
+        else:
+            terms, sides, result = (term,), [term.vjp], self.contribution(s)
+        if isinstance(result, Number) and np.size(result.value) <= _SHOWN_ELEMENTS:
+            sides.append(result)
+        if more:
+            sides = [Sum((side, More())) for side in sides]
+        local = None if RULES[self.data.tape.ops[self.data.tape.index[s.via or ""]]].vjp \
+            else shown_expr(self.view.local_expr(s))
+        label: tuple[Shown, ...] = (term.vjp,)
+        if local is not None:
+            label = (Partial(s.via or "", s.node), local)
+        return StepDescription(s.index, s.node, s.via, s.position, s.term, s.terms, target,
+                               Equation((target, *sides)), more, terms, local,
+                               Equation(label), self.contribution(s), total)
 
     def single(self, s: Step, target: Partial, term: Term, local: Shown) -> Equation:
         """One term: its symbols, then (with values) upstream · local expression, the numbers

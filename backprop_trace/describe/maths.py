@@ -6,7 +6,9 @@ it by precedence; numbers carry the digits chosen once for the whole trace.
 Leaves: ``Name`` (a node), ``Partial`` (∂y/∂x), ``OwnPartial`` (∂ of an operation's own
 expression, ``∂(u₁·z)/∂u₁``), ``Number``, ``Symbolic`` (a sympy expression in the node
 symbols), ``Unknown`` (``?``), ``More`` (the ``…`` of a sum still growing), ``Ones`` (𝟏).
-Inner nodes: ``Product``, ``Sum``, ``Transpose``, ``Equation`` (``a = b = c``).
+Inner nodes: ``Product`` (⊙ for elementwise), ``Sum``, ``Transpose``, ``Apply`` (an op of the
+table on shown arguments), ``Equation`` (``a = b = c``); ``Space`` (ℝ³ˣ⁴) stands for a vector
+or matrix too large to show.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 __all__ = ["Name", "Partial", "Operation", "OwnPartial", "Number", "Symbolic", "Unknown",
-           "More", "Ones", "Product", "Sum", "Transpose", "Equation", "Shown", "is_number"]
+           "More", "Ones", "Product", "Sum", "Transpose", "Apply", "Space", "Equation", "Shown",
+           "is_number"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,9 @@ class More:
 
 @dataclass(frozen=True)
 class Ones:
-    """The vector (or matrix) of ones, 𝟏, that sum(x) passes its gradient back through."""
+    """The vector (or matrix) of ones, 1₃, that sum(x) passes its gradient back through."""
+
+    shape: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,22 @@ class Transpose:
 
 
 @dataclass(frozen=True)
+class Apply:
+    """An op of the table applied to shown arguments, read by the op's own templates:
+    ``sum(∂J/∂h ⊙ W)``, ``⟨∂J/∂s, s⟩``, ``softmax(o)``."""
+
+    op: str
+    args: tuple[Shown, ...]
+
+
+@dataclass(frozen=True)
+class Space:
+    """Where a value lives, for a vector or matrix too large to show: ``ℝ³ˣ⁴``."""
+
+    shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Equation:
     """``sides[0] = sides[1] = …``: a chain of equal quantities, as a caption states a step."""
 
@@ -128,7 +149,7 @@ class Equation:
 
 
 Shown = Union[Name, Partial, Operation, OwnPartial, Number, Symbolic, Unknown, More, Ones,
-              Product, Sum, Transpose, Equation]
+              Product, Sum, Transpose, Apply, Space, Equation]
 
 
 def is_number(item: Shown) -> bool:

@@ -15,7 +15,7 @@ from ..names import pretty_name
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
 from .gates import drawn_nodes, gate_text
-from .metrics import text_width, wrap_text
+from .metrics import block_width, text_width, wrap_text
 from .views import FrameView
 
 __all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "wrap_at_equals",
@@ -93,18 +93,19 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
         value = value_line(desc, name)
         widths = [text_width(shown, style.FONT_SIZE, bold=True)
                   + text_width(expression, style.FONT_SIZE)]
+        rows = 1
         # Top to bottom, height is what a slide runs out of: the value joins the header line.
-        inline = rankdir == "TB" and value is not None
+        inline = rankdir == "TB" and value is not None and "\n" not in value
         if value is not None and inline:
             widths[0] += text_width(f" {value}", style.FONT_SIZE)
         elif value is not None:
-            widths.append(text_width(value, style.FONT_SIZE))
+            widths.append(block_width(value, style.FONT_SIZE))
+            rows += value.count("\n") + 1
         gradient = master.gradients.get(name)
-        rows = len(widths)
         if gradient is not None:
             lines = gradient_rows(gradient, max(widths))
-            widths += [text_width(t, style.FONT_SIZE) for t in lines]
-            rows += len(lines)
+            widths.append(max(block_width(t, style.FONT_SIZE) for t in lines))
+            rows += sum(t.count("\n") + 1 for t in lines)
         gate, gate_width = "", 0.0
         if kind is NodeKind.OPERATION:
             gate = gate_text(tape, i, constants == "gate")
@@ -150,4 +151,6 @@ def gradient_rows(text: str, width: float) -> list[str]:
     lines no wider than ``width`` or GRADIENT_WIDTH ems: the chain rule's Σ over the node's
     users, a term a line."""
     size = style.FONT_SIZE
+    if "\n" in text:  # a matrix block: its rows as they are
+        return [text]
     return wrap_text(text, max(width, style.GRADIENT_WIDTH * size), size)

@@ -14,7 +14,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
-__all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text"]
+__all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text", "block_columns", "block_width",
+           "CELL_GAP"]
+
+CELL_GAP: Final = 0.4
+"""Space between the cells of a matrix block, in ems."""
 
 FONT_FILES: Final = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 
@@ -40,6 +44,28 @@ def text_width(text: str, size: float = 14.0, bold: bool = False) -> float:
             width = units if wide else advances.get(0xFFFD, units // 2)
         total += width
     return total * size / units
+
+
+def block_columns(text: str, size: float) -> list[float]:
+    """The widths of the columns of a block (rows split by new lines, cells by tabs): a small
+    matrix, its numbers aligned."""
+    widths: list[float] = []
+    for row in text.split("\n"):
+        for k, cell in enumerate(row.split("\t")):
+            w = text_width(cell, size)
+            if k == len(widths):
+                widths.append(w)
+            elif w > widths[k]:
+                widths[k] = w
+    return widths
+
+
+def block_width(text: str, size: float) -> float:
+    """The width of a text that may be a block of rows and cells (a plain text too)."""
+    if "\t" not in text:
+        return max(text_width(row, size) for row in text.split("\n"))
+    columns = block_columns(text, size)
+    return sum(columns) + CELL_GAP * size * (len(columns) - 1)
 
 
 def wrap_text(text: str, limit: float, size: float, before: tuple[str, ...] = (" = ", " + "),

@@ -19,7 +19,7 @@ from . import style
 from .boxes import Boxes, LabelBlock, NodeBox, backward_mark, gradient_rows
 from .dot import forward_edge_id, label_id, node_id
 from .layout import Layout
-from .metrics import text_width, wrap_text
+from .metrics import CELL_GAP, block_columns, text_width, wrap_text
 from .style import ASPECTS, SCREEN, Theme
 from .views import FrameView
 
@@ -234,7 +234,8 @@ class FrameDrawer:
             for text in gradient_rows(gradient, box.width - box.gate_width
                                       - 2 * style.NODE_PADDING):
                 y += line
-                out.append(self._line(text, x, y, colour))
+                out.append(self._block(text, x, y, colour))
+                y += text.count("\n") * line
         out.append("</g>\n")
         return "".join(out)
 
@@ -268,9 +269,30 @@ class FrameDrawer:
             out.append(self._line(box.value, x + header, y, theme.forward))
         elif box.value is not None:
             y += line
-            out.append(self._line(box.value, x, y, theme.forward))
+            out.append(self._block(box.value, x, y, theme.forward))
+            y += box.value.count("\n") * line
         self._statics[gid] = (gate, "".join(out), y)
         return self._statics[gid]
+
+    def _block(self, text: str, x: float, top: float, colour: str) -> str:
+        """A text that may be a block: rows on lines, cells split by tabs in aligned columns
+        (a matrix: numbers right-aligned, its brackets and head left-aligned)."""
+        if "\t" not in text:
+            return "".join(self._line(row, x, top + k * style.LINE_HEIGHT * style.FONT_SIZE,
+                                      colour) for k, row in enumerate(text.split("\n")))
+        columns = block_columns(text, style.FONT_SIZE)
+        gap = CELL_GAP * style.FONT_SIZE
+        out = []
+        for k, row in enumerate(text.split("\n")):
+            left, y = x, top + k * style.LINE_HEIGHT * style.FONT_SIZE
+            cells = row.split("\t")
+            for j, cell in enumerate(cells):
+                numeric = 1 < j < len(cells) - 1
+                if cell:
+                    out.append(self._line(cell, left + columns[j] if numeric else left, y, colour,
+                                          anchor="end" if numeric else ""))
+                left += columns[j] + gap
+        return "".join(out)
 
     def _line(self, text: str, x: float, top: float, colour: str, *, bold: bool = False,
               anchor: str = "", size: float = style.FONT_SIZE) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import GraphError, TraceError
 from ..limits import Limits
 from ..names import version_name
-from ..ops import METHODS, NUMPY_UFUNCS
+from ..ops import ARRAY_METHODS, METHODS, NUMPY_FUNCTIONS, NUMPY_UFUNCS
 from ..parsing.syntax import NAME, NUM, OP, Equation, Item, System
 
 __all__ = ["record", "Recorded", "Evaluate"]
@@ -60,7 +60,7 @@ class _Recorder:
                                       f"operations (raise limits.max_nodes)")
             raise _Stop
         parts: list[int | float] = []
-        values: list[float | None] = []
+        values: list[Any] = []
         for a in args:
             if isinstance(a, Recorded):
                 if a.recorder is not self:
@@ -69,17 +69,24 @@ class _Recorder:
                 values.append(a.value)
             else:
                 parts.append(_constant(a))
-                values.append(float(a))
+                values.append(np.float64(a))
         self.ops.append((op, tuple(parts)))
         known = [v for v in values if v is not None]
         value = self.value(op, known) if len(known) == len(values) else None
         return Recorded(self, len(self.ops) - 1, value)
 
-    def value(self, op: str, values: list[float]) -> float | None:
-        """The value at the given point, for the function's own control flow (None where it
-        is undefined: the forward pass later says why)."""
-        value = float(self.evaluate(op, list(map(np.float64, values))))
-        return value if math.isfinite(value) else None
+    def value(self, op: str, values: list[Any]) -> Any:
+        """The value at the given point, for the function's own control flow and shapes
+        (None where it is undefined or the shapes do not fit: the forward pass later says
+        why, naming the node)."""
+        try:
+            value = self.evaluate(op, values)
+        except (ValueError, TypeError):
+            return None
+        if np.ndim(value) == 0:
+            value = float(value)
+            return value if math.isfinite(value) else None
+        return value if np.all(np.isfinite(value)) else None
 
     def name(self, frame_locals: Mapping[str, Any], inputs: int) -> None:
         """Name each new value after the variable it was just bound to."""
@@ -92,6 +99,9 @@ class _Recorder:
 
 
 def _constant(value: Any) -> float:
+    if isinstance(value, np.ndarray):
+        raise TraceError("a numpy array met a recorded value: make it a parameter of the "
+                         "function (its value in at=), so it is an input of the graph")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise TraceError(f"a {type(value).__name__} ({value!r:.40}) met a recorded value: only "
                          f"numbers and recorded values can be combined")
@@ -107,7 +117,7 @@ class Recorded:
     __slots__ = ("recorder", "node", "value")
     __array_priority__ = 1000  # numpy hands mixed operations to us
 
-    def __init__(self, recorder: _Recorder, node: int, value: float | None) -> None:
+    def __init__(self, recorder: _Recorder, node: int, value: Any) -> None:
         self.recorder, self.node, self.value = recorder, node, value
 
     def _op(self, op: str, *args: Any) -> Recorded:
@@ -143,6 +153,31 @@ class Recorded:
     def __rpow__(self, other: Any) -> Recorded:
         return self._op("pow", other, self)
 
+    def __matmul__(self, other: Any) -> Recorded:
+        return self._op("matmul", self, other)
+
+    def __rmatmul__(self, other: Any) -> Recorded:
+        return self._op("matmul", other, self)
+
+    @property
+    def T(self) -> Recorded:  # noqa: N802 - numpy's name
+        """The transpose, as numpy writes it: ``x.T``."""
+        return self._op("transpose", self)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The value's shape, as numpy's ``.shape`` (needs values)."""
+        value = self._known("reading .shape")
+        return tuple(np.shape(value))
+
+    def __getitem__(self, index: Any) -> Any:
+        raise TraceError("indexing a recorded vector or matrix is not an operation a trace "
+                         "records: keep whole vectors and matrices (W @ x, x.sum(), np.dot)")
+
+    def __iter__(self) -> Any:
+        raise TraceError("iterating over a recorded value is not an operation a trace records: "
+                         "keep whole vectors and matrices (W @ x, x.sum(), np.dot)")
+
     def __neg__(self) -> Recorded:
         return self._op("neg", self)
 
@@ -164,8 +199,19 @@ class Recorded:
                              f"records: use one of np.{', np.'.join(sorted(NUMPY_UFUNCS))}")
         return self.recorder.apply(op, inputs)
 
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        op = NUMPY_FUNCTIONS.get(func.__name__)
+        if op is None or kwargs:
+            what = f"numpy's {func.__name__}" + (" with keyword arguments" if op else "")
+            raise TraceError(f"{what} is not one of the operations a trace records: use "
+                             f"np.{', np.'.join(sorted(NUMPY_FUNCTIONS))} on whole arrays")
+        if op == "dot" and any(np.ndim(a.value if isinstance(a, Recorded) else a) == 2
+                               for a in args):
+            op = "matmul"  # np.dot of a matrix is a matrix product
+        return self.recorder.apply(op, tuple(args))
+
     # leaving the traced world
-    def _known(self, what: str) -> float:
+    def _known(self, what: str) -> Any:
         if self.value is None:
             raise TraceError(f"{what} needs a value: trace the function with at={{…}}, or keep "
                              f"values out of conditions")
@@ -181,23 +227,32 @@ class Recorded:
     def __bool__(self) -> bool:
         raise TraceError("a recorded value used as a condition: compare it (x > 0) instead")
 
+    def _scalar(self) -> float:
+        value = self._known("a comparison")
+        if np.ndim(value):
+            raise TraceError("a comparison of a vector or matrix has no single answer: compare "
+                             "a number computed from it (x.sum() > 0)")
+        return float(value)
+
     def __lt__(self, other: Any) -> bool:
-        return self._known("a comparison") < _plain(other)
+        return self._scalar() < _plain(other)
 
     def __le__(self, other: Any) -> bool:
-        return self._known("a comparison") <= _plain(other)
+        return self._scalar() <= _plain(other)
 
     def __gt__(self, other: Any) -> bool:
-        return self._known("a comparison") > _plain(other)
+        return self._scalar() > _plain(other)
 
     def __ge__(self, other: Any) -> bool:
-        return self._known("a comparison") >= _plain(other)
+        return self._scalar() >= _plain(other)
 
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         name = self.recorder.names.get(self.node)
-        return f"<recorded {name or 'value'}{'' if self.value is None else f' = {self.value:g}'}>"
+        shown = "" if self.value is None else f" = {self.value:g}" if np.ndim(self.value) == 0 \
+            else f" of shape {np.shape(self.value)}"
+        return f"<recorded {name or 'value'}{shown}>"
 
 
 def _method(op: str) -> Callable[[Recorded], Recorded]:
@@ -213,8 +268,21 @@ for _name in METHODS:  # micrograd's methods: the op table's one list
     setattr(Recorded, _name, _method(_name))
 
 
+def _array_method(op: str) -> Callable[..., Recorded]:
+    def method(self: Recorded, *args: Any) -> Recorded:
+        return self._op(op, self, *args)
+
+    method.__name__ = method.__qualname__ = op
+    method.__doc__ = f"{op} of this value, as numpy writes it: x.{op}()"
+    return method
+
+
+for _name, _op_name in ARRAY_METHODS.items():  # numpy's methods: x.sum(), x.mean(), x.dot(y)
+    setattr(Recorded, _name, _array_method(_op_name))
+
+
 def _plain(other: Any) -> float:
-    return other._known("a comparison") if isinstance(other, Recorded) else float(other)
+    return other._scalar() if isinstance(other, Recorded) else float(other)
 
 
 def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
@@ -236,7 +304,7 @@ def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
     for name in inputs:
         recorder.ops.append(("input", ()))
         recorder.names[len(recorder.ops) - 1] = name
-    arguments = [Recorded(recorder, i, _scalar(at, name)) for i, name in enumerate(inputs)]
+    arguments = [Recorded(recorder, i, _value(at, name)) for i, name in enumerate(inputs)]
     code = getattr(fn, "__code__", None)
     result = _run(fn, arguments, recorder, code, len(inputs))
     if isinstance(result, tuple):
@@ -254,13 +322,16 @@ def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
     return _equations(recorder, inputs, result.node, _source(fn))
 
 
-def _scalar(at: Mapping[str, Any] | None, name: str) -> float | None:
-    if at is None or name not in at or np.ndim(at[name]) != 0:
-        return None  # abstract, or arrays: conditions cannot be decided from them
-    try:
-        return float(at[name])
-    except (TypeError, ValueError):
+def _value(at: Mapping[str, Any] | None, name: str) -> Any:
+    """An input's value for the function's own control flow and shapes (None when not given
+    or not numbers: the forward pass says why)."""
+    if at is None or name not in at:
         return None
+    try:
+        value = np.asarray(at[name], dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return float(value) if value.ndim == 0 else value
 
 
 def _run(fn: Callable[..., Any], arguments: list[Recorded], recorder: _Recorder,

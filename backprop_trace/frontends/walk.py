@@ -31,10 +31,11 @@ def walk(expression: Any, limits: Limits) -> System:
         if not isinstance(expression.lhs, sp.Symbol):
             raise TraceError(f"the left side of {expression} must be a symbol (u = …)")
         name, expression = expression.lhs.name, expression.rhs
-    if not isinstance(expression, sp.Expr):
+    if not isinstance(expression, (sp.Expr, sp.MatrixExpr)):
         raise TraceError(f"cannot trace {type(expression).__name__} {expression!s:.40}: give a "
                          f"sympy expression or equation")
-    symbols = {s.name for s in expression.free_symbols}
+    symbols = {str(s.name) for s in expression.free_symbols}
+    shapes = {str(m.name): _shape(m) for m in expression.atoms(sp.MatrixSymbol)}
     functions = {type(f).__name__ for f in expression.atoms(sp.Function)}
     if name == "f":  # the output's name: one the expression does not use
         name = next((n for n in ("f", *OUTPUT_NAMES) if n not in symbols | functions),
@@ -53,7 +54,32 @@ def walk(expression: Any, limits: Limits) -> System:
             continue
         stack.extend(_expand(node))
     return System((Equation(name, (), tuple(code), 0, True),), str(expression),
-                  frozenset(symbols | {name}))
+                  frozenset(symbols | {name}), shapes)
+
+
+def _shape(m: Any) -> tuple[int, ...]:
+    """A matrix symbol's shape as numpy's: a column (n×1) is a vector (n,)."""
+    rows, cols = (int(n) for n in m.shape)
+    return (rows,) if cols == 1 else (rows, cols)
+
+
+def _matrix(e: Any, apply: Any) -> list[tuple[Any, bool]]:
+    """Matrix expressions: products (a scalar factor first), sums, transposes, elementwise
+    products, as the chains the text would give."""
+    if isinstance(e, sp.Transpose):
+        return apply("transpose", e.arg)
+    if isinstance(e, (sp.MatMul, sp.MatAdd, sp.HadamardProduct)):
+        args = list(e.args)
+        scalars = [a for a in args if not isinstance(a, sp.MatrixExpr)]
+        matrices = [a for a in args if isinstance(a, sp.MatrixExpr)]
+        if isinstance(e, sp.MatMul) and scalars:
+            rest = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices)
+            return apply("mul", sp.Mul(*scalars), rest)
+        op = {sp.MatMul: "matmul", sp.MatAdd: "add", sp.HadamardProduct: "mul"}[type(e)]
+        head = args[0] if len(args) == 2 else type(e)(*args[:-1])
+        return apply(op, head, args[-1])
+    raise TraceError(f"{type(e).__name__} ({e!s:.40}) is not a matrix operation this tool "
+                     f"traces (products, sums, transposes, elementwise products)")
 
 
 def _expand(e: Any) -> list[tuple[Any, bool]]:  # noqa: C901 - one case per kind of node
@@ -61,8 +87,10 @@ def _expand(e: Any) -> list[tuple[Any, bool]]:  # noqa: C901 - one case per kind
     def apply(op: str, *args: Any, kind: str = OP) -> list[tuple[Any, bool]]:
         return [((kind, op, len(args), 0), True), *((a, False) for a in reversed(args))]
 
-    if isinstance(e, sp.Symbol):
-        return [((NAME, e.name, 0, 0), True)]
+    if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
+        return [((NAME, str(e.name), 0, 0), True)]
+    if isinstance(e, sp.MatrixExpr):
+        return _matrix(e, apply)
     if e is sp.E:
         return [((NAME, "e", 0, 0), True)]
     if e is sp.pi:

@@ -15,8 +15,8 @@ __all__ = ["Token", "tokenize", "SUPERSCRIPTS"]
 
 
 class Token(NamedTuple):
-    """``kind`` is num, name, op, sqrt, sup, method (the ``.`` of ``x.relu()``), nl or end;
-    ``text`` is normalised ASCII."""
+    """``kind`` is num, name, op, sqrt, sup, method (the ``.`` of ``x.relu()``), transpose
+    (``xᵀ``, ``x.T``), norm (``‖``), nl or end; ``text`` is normalised ASCII."""
 
     kind: str
     text: str
@@ -34,8 +34,10 @@ _GREEK: Final = "αβγδεζηθικλμνξπρςστυφχψωΓΔΘΛΞΠΣ�
 _OPERATORS: Final = {
     "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "·": "*", "⋅": "*", "×": "*", "∗": "*",
     "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(", ")": ")", "{": "(", "}": ")",
-    "=": "=", ",": ",", ";": ";",
+    "=": "=", ",": ",", ";": ";", "@": "@",
 }
+_TRANSPOSE: Final = "ᵀ⊤"
+"""A transpose written as the textbook writes it: xᵀ (and LaTeX's ⊤)."""
 _CLOSING: Final = {"(": ")", "{": "}"}
 _TOKEN_RE: Final = re.compile(
     rf"(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
@@ -54,7 +56,6 @@ _HINTS: Final = {
     "[": "square brackets are not allowed: use ( ) for grouping",
     "]": "square brackets are not allowed: use ( ) for grouping",
     ":": "':' is not allowed (there are no lambdas, slices or dictionaries here)",
-    "@": "'@' is not an operator here: use * or · to multiply",
     "!": "factorials are not supported",
 }
 _GREEK_LOOKALIKES: Final = {"χ": ("x", "chi"), "ν": ("v", "nu"), "ρ": ("p", "rho")}
@@ -62,6 +63,7 @@ _GREEK_LOOKALIKES: Final = {"χ": ("x", "chi"), "ν": ("v", "nu"), "ρ": ("p", "
 _NAME_MAX: Final = 100
 _METHOD_RE: Final = re.compile(rf"(?:{'|'.join(METHODS)})\(\)")
 _RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
+_DOT_T_RE: Final = re.compile(r"T(?![A-Za-z0-9_(])")
 
 
 def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = None) -> list[Token]:
@@ -97,8 +99,18 @@ def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = N
         elif char == "√":
             tokens.append(Token("sqrt", "√", at))
         elif char == "." and _METHOD_RE.match(text, pos + 1) and tokens and (
-                tokens[-1].kind in ("name", "num") or tokens[-1].text == ")"):
+                tokens[-1].kind in ("name", "num", "transpose") or tokens[-1].text == ")"):
             tokens.append(Token("method", ".", at))  # (b + a).relu(), as micrograd writes
+        elif char == "." and _DOT_T_RE.match(text, pos + 1) and tokens and (
+                tokens[-1].kind in ("name", "transpose") or tokens[-1].text == ")"):
+            tokens.append(Token("transpose", "T", at))  # x.T, as numpy writes it
+            pos += 1
+        elif char in _TRANSPOSE:
+            tokens.append(Token("transpose", "T", at))
+        elif char == "‖":
+            tokens.append(Token("norm", "‖", at))
+            if text.startswith("₂", pos + 1):  # ‖x‖₂: the L2 norm, as D2L writes it
+                pos += 1
         elif char in _OPERATORS:
             if char in "({":
                 opened.append((char, at))
@@ -132,7 +144,7 @@ def _fold_letters(text: str, base: int, source: str) -> str:
             comment = True  # a comment may hold any letter (# Größe)
         elif c == "\n":
             comment = False
-        if comment or c.isascii() or c in SUPERSCRIPTS:
+        if comment or c.isascii() or c in SUPERSCRIPTS or c in _TRANSPOSE or c == "‖":
             continue
         if c in _GREEK_LOOKALIKES:
             raise ParseError(_describe_bad_char(c), source, base + i)

@@ -160,10 +160,14 @@ class _Parser:
                 left = self.make("pow", (left, self.superscript(tok)), tok.offset)
             elif tok.kind == "method":  # binds tighter than anything: -x.relu() = -(relu(x))
                 left = self.method(left, tok)
+            elif tok.kind == "transpose":  # as tight: −xᵀ = −(xᵀ)
+                self.advance()
+                left = self.make("transpose", (left,), tok.offset)
             elif self.implicit_product(tok):
                 if PRODUCT <= right_power:
                     break
-                left = self.make("mul", (left, self.expr(PRODUCT)), tok.offset)
+                op = "matmul" if self.prev == "transpose" else "mul"  # wᵀx: a matrix product
+                left = self.make(op, (left, self.expr(PRODUCT)), tok.offset)
             else:
                 break
         self.depth -= 1
@@ -189,6 +193,13 @@ class _Parser:
             self.expect(")", "')' to close the '(' opened at column "
                         f"{tok.offset - self.text.rfind(chr(10), 0, tok.offset)}")
             return inner
+        if tok.kind == "norm":  # ‖x‖ (‖x‖₂): the L2 norm
+            inner = self.expr(0)
+            if self.tokens[self.pos].kind != "norm":
+                self._unexpected(self.tokens[self.pos], "'‖' to close the norm")
+            self.advance()
+            self.prev = "close"
+            return self.make("norm", (inner,), tok.offset)
         self._unexpected(tok, "a number, a name or '('")
         raise AssertionError("unreachable")
 
@@ -233,10 +244,11 @@ class _Parser:
 
     def implicit_product(self, tok: Token) -> bool:
         """``3x``, ``2(x+1)``, ``(a+b)(a−b)``, ``x²y``: juxtaposition after a number, a closing
-        bracket or a superscript means multiplication (a name before ``(`` is a call)."""
-        if self.prev not in ("num", "close", "sup"):
+        bracket or a superscript means multiplication (a name before ``(`` is a call); after
+        a transpose it is a matrix product, ``xᵀy`` (see ``juxtaposed``)."""
+        if self.prev not in ("num", "close", "sup", "transpose"):
             return False
-        return tok.kind in ("name", "sqrt") or self._is(tok, "(")
+        return tok.kind in ("name", "sqrt", "norm") or self._is(tok, "(")
 
     def make(self, func: str, args: tuple[Expr, ...], offset: int) -> Call:
         self.count += 1

@@ -3,8 +3,8 @@ expression tree available on request, and source offsets for messages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress
 from operator import itemgetter
@@ -90,6 +90,8 @@ class System:
     text: str
     names: frozenset[str]  # names typed (at least variables, equations, parameters and
     #                        abstract functions), so intermediates u1, u2, … can avoid them
+    shapes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Inputs' shapes the front end knows (a sympy MatrixSymbol's); values override them."""
 
 
 def postfix(expr: Expr) -> tuple[Item, ...]:

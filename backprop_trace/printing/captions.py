@@ -4,10 +4,13 @@ descriptions printed, with the catalogue's words."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
 
 from ..describe import Description, StepDescription
-from ..describe.maths import Partial
-from ..names import pretty_name
+from ..describe.maths import Equation, Number, Partial, Space
+from ..names import pretty_name, shape_text
 from .messages import message
 from .unicode import to_unicode
 
@@ -15,20 +18,59 @@ __all__ = ["header_line", "value_line", "gradient_line", "local_label", "contrib
            "step_caption", "group_caption", "forward_caption"]
 
 
+MATRIX_ROWS: Final = 3
+MATRIX_COLUMNS: Final = 4
+VECTOR_ELEMENTS: Final = 6
+"""Vectors and matrices up to these sizes are written out in a node; larger ones by norm."""
+WIRE_ELEMENTS: Final = 4
+"""A gradient passed back along a wire is written out up to this many elements (a vector)."""
+
+
 def header_line(desc: Description, node: str) -> tuple[str, str]:
-    """(name, "= local expression") for a node; inputs have no expression."""
+    """(name, "= local expression") for a node; inputs have no expression; a vector or matrix
+    says where it lives (``W₁ ∈ ℝ³ˣ⁴``)."""
     own = desc.operation(node)
-    return pretty_name(node), "" if own is None else f" = {to_unicode(own)}"
+    shape = desc.data.shape(node)
+    space = f" ∈ {shape_text(shape)}" if shape else ""
+    return pretty_name(node), ("" if own is None else f" = {to_unicode(own)}") + space
 
 
 def value_line(desc: Description, node: str) -> str | None:
+    """``= 3``; a small matrix as a block (rows on lines, cells split by tabs, for the frame
+    to align); a large vector or matrix by its norm."""
     value = desc.value(node)
-    return None if value is None else f"= {to_unicode(value)}"
+    if value is None:
+        return None
+    return _tensor(f"‖{pretty_name(node)}‖", "=", value) or f"= {to_unicode(value)}"
 
 
 def gradient_line(desc: Description, node: str, step: StepDescription | None) -> str:
     """∂y/∂node as known after ``step``, or ``∂y/∂node = ?`` before any."""
-    return to_unicode(desc.gradient_line(node, step))
+    line = desc.gradient_line(node, step)
+    if isinstance(line, Equation) and len(line.sides) == 2 and isinstance(line.sides[1], Number):
+        head = to_unicode(line.sides[0])
+        block = _tensor(f"‖{head}‖", f"{head} =", line.sides[1])
+        if block is not None:
+            return block
+    return to_unicode(line)
+
+
+def _tensor(norm: str, head: str, value: Number) -> str | None:
+    """A vector or matrix value as a node shows it, or None for a scalar or a short vector
+    (one line, as printed)."""
+    array = value.value
+    ndim = getattr(array, "ndim", 0)
+    if ndim == 0 or (ndim == 1 and array.size <= VECTOR_ELEMENTS):
+        return None
+    if ndim > 2 or array.shape[0] > MATRIX_ROWS or array.shape[1] > MATRIX_COLUMNS:
+        size = Number(float(np.linalg.norm(array)), value.digits)
+        return f"{norm} = {to_unicode(size)}"
+    cells = [[to_unicode(Number(v, value.digits, value.fraction)) for v in row] for row in array]
+    rows = len(cells)
+    brackets = [("[", "]")] if rows == 1 else \
+        [("⎡", "⎤"), *[("⎢", "⎥")] * (rows - 2), ("⎣", "⎦")]
+    return "\n".join("\t".join([head if k == 0 else "", left, *row, right])
+                     for k, (row, (left, right)) in enumerate(zip(cells, brackets)))
 
 
 def local_label(step: StepDescription) -> str:
@@ -38,8 +80,13 @@ def local_label(step: StepDescription) -> str:
 
 
 def contribution_label(step: StepDescription) -> str:
-    """What the wire passes back: the contribution, ``−4`` (symbolically ``∂f/∂u₁·z``)."""
-    return to_unicode(step.contribution)
+    """What the wire passes back: the contribution, ``−4`` (symbolically ``∂f/∂u₁·z``); a
+    vector or matrix too large for a wire by where it lives (``ℝ³ˣ⁴``)."""
+    value = step.contribution
+    if isinstance(value, Number) and np.ndim(value.value) and (
+            np.ndim(value.value) > 1 or np.size(value.value) > WIRE_ELEMENTS):
+        return to_unicode(Space(value.value.shape))
+    return to_unicode(value)
 
 
 def step_caption(desc: Description, step: StepDescription, lang: str = "en") -> str:

@@ -10,8 +10,9 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from ..autodiff.symbolic import PartialSymbol
-from ..describe.maths import Name, Number, Ones, Partial, Shown, Symbolic, Transpose
+from ..describe.maths import Name, Number, Ones, Partial, Shown, Space, Symbolic, Transpose
 from ..names import fmt_number
+from ..ops import OPS
 from .printer import PRODUCT, ShownPrinter
 
 __all__ = ["to_code", "CodeShownPrinter"]
@@ -47,6 +48,12 @@ class CodeShownPrinter(ShownPrinter):
 
     def _print_Transpose(self, item: Transpose) -> str:
         return f"{self.factor(item.of)}.T"
+
+    def template(self, op: str) -> str:
+        return OPS[op].code_template
+
+    def _print_Space(self, item: Space) -> str:
+        return f"<array of shape {item.shape}>"
 
     def factor(self, item: Shown, **context: Any) -> str:
         """Code brackets every compound factor: ``u1_bar * (2*x)``."""

@@ -56,14 +56,16 @@ def trace_json(desc: Description, lang: str = "en") -> str:
             entry["shown_value"] = to_unicode(shown) if shown is not None else None
         nodes.append(entry)
     steps = []
+    symbolic = not data.tensors  # a tensor op's step has no scalar local partial
     for s, d in zip(data.steps, desc.steps):
         steps.append({
             "index": s.index, "node": s.node, "via": s.via, "position": s.position,
             "term": s.term, "terms": s.terms, "local": _number(s.local),
             "upstream": _number(s.upstream), "contribution": _number(s.contribution),
-            "total": _number(s.total), "local_expr": sp.sstr(view.local_expr(s)),
+            "total": _number(s.total),
+            "local_expr": sp.sstr(view.local_expr(s)) if symbolic else None,
             "upstream_expr": sp.sstr(view.upstream_expr(s)),
-            "total_expr": sp.sstr(view.total_expr(s)),
+            "total_expr": sp.sstr(view.total_expr(s)) if symbolic else None,
             "caption": step_caption(desc, d, lang),
             "equation": to_unicode(d.equation), "latex": to_latex(d.equation),
             "shown": {"contribution": to_unicode(d.contribution), "total": to_unicode(d.total),
@@ -82,7 +84,9 @@ def trace_json(desc: Description, lang: str = "en") -> str:
         "grad": {x: _number(g) for x, g in data.grad.items()},
         "grad_expr": ({x: sp.sstr(e) for x, e in data.grad_expr.items()} if data.expandable
                       else None),
-        "adjoint_expr": {x: sp.sstr(view.adjoint_expr(x)) for x in data.wrt},
+        "adjoint_expr": ({x: sp.sstr(view.adjoint_expr(x)) for x in data.wrt} if symbolic
+                         else {x: to_unicode(desc.adjoint(x)) for x in data.wrt}),
+        "shapes": ({n: list(data.shape(n)) for n in tape.variables} if data.shapes else None),
         "chain_rule": {x: {"text": str(rule), "latex": rule.latex} for x, rule in rules.items()},
     }
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"

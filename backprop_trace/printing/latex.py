@@ -18,6 +18,7 @@ from ..describe.maths import (
     OwnPartial,
     Partial,
     Shown,
+    Space,
     Symbolic,
     Transpose,
     Unknown,
@@ -48,6 +49,10 @@ def latex_number(text: str) -> str:
         mantissa, exponent = body.split("e")
         return f"{sign}{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
+
+
+_BMATRIX_ELEMENTS: Final = 12
+"""Vectors and matrices up to this many elements are written out as matrices."""
 
 
 class _SympyLatex(LatexPrinter):
@@ -93,7 +98,15 @@ class LatexShownPrinter(ShownPrinter):
         return f"\\frac{{\\partial \\left({own}\\right)}}{{\\partial {latex_name(item.wrt)}}}"
 
     def _print_Number(self, item: Number) -> str:
-        return latex_number(fmt_number(item.value, digits=item.digits, fractions=item.fraction))
+        value = item.value
+        ndim = getattr(value, "ndim", 0)
+        if 0 < ndim <= 2 and value.size <= _BMATRIX_ELEMENTS:  # a vector as a column
+            rows = value.reshape(-1, 1) if ndim == 1 else value
+            body = " \\\\ ".join(" & ".join(
+                latex_number(fmt_number(v, digits=item.digits, fractions=item.fraction))
+                for v in row) for row in rows)
+            return f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
+        return latex_number(fmt_number(value, digits=item.digits, fractions=item.fraction))
 
     def _print_Symbolic(self, item: Symbolic) -> str:
         return _sympy_latex(item.expr)
@@ -105,11 +118,19 @@ class LatexShownPrinter(ShownPrinter):
         return "\\dots"
 
     def _print_Ones(self, item: Ones) -> str:
-        return "\\mathbf{1}"
+        shape = "\\times ".join(map(str, item.shape))
+        return "\\mathbf{1}" + (f"_{{{shape}}}" if shape else "")
+
+    def template(self, op: str) -> str:
+        return OPS[op].latex_template
+
+    def _print_Space(self, item: Space) -> str:
+        times = " \\times "
+        return "\\mathbb{R}" + ("^{" + times.join(map(str, item.shape)) + "}" if item.shape else "")
 
     def _print_Transpose(self, item: Transpose) -> str:
         inner = self._print(item.of)
-        if self.precedence(item.of) < ATOM:
+        if self.precedence(item.of) < ATOM or isinstance(item.of, Partial):
             inner = f"\\left({inner}\\right)"
         return f"{inner}^{{\\top}}"
 

@@ -3,7 +3,9 @@ spirit of a jaxpr: the forward lines, then one line per chain-rule step."""
 
 from __future__ import annotations
 
-from ..describe import Description
+from typing import Final
+
+from ..describe import Description, StepDescription
 from ..describe.maths import Name, Product, is_number
 from ..graph import NodeKind
 from ..graph.labels import code_node
@@ -21,6 +23,50 @@ def _bar_suffix(names: set[str]) -> str:
         k += 1
         suffix = f"_bar{k}"
     return suffix
+
+
+_TENSOR_CODE: Final = {
+    # (op, position) → numpy code of its vector-Jacobian product: {g} the upstream adjoint,
+    # {0}, {1} the arguments, {out} the node (as in autodiff/rules.py, spelled out)
+    ("matmul", 0): "{g} @ {1}.T", ("matmul", 1): "{0}.T @ {g}",
+    ("transpose", 0): "{g}.T", ("sum", 0): "{g} * np.ones_like({0})",
+    ("mean", 0): "{g} * np.ones_like({0}) / np.size({0})",
+    ("dot", 0): "{g} * {1}", ("dot", 1): "{g} * {0}", ("norm", 0): "{g} * {0} / {out}",
+    ("outer", 0): "{g} @ {1}", ("outer", 1): "{g}.T @ {0}",
+    ("softmax", 0): "{out} * ({g} - np.sum({g} * {out}, axis=-1, keepdims=True))",
+    ("logsumexp", 0): "np.asarray({g})[..., None] * np.exp({0} - np.asarray({out})[..., None])",
+}
+_VECTOR_MATMUL: Final = {  # numpy's vectors have no orientation: xᵀ of a vector is an outer
+    (0, 2, 1): "np.outer({g}, {1})", (0, 1, 2): "{1} @ {g}", (0, 1, 1): "{g} * {1}",
+    (1, 1, 2): "np.outer({0}, {g})", (1, 1, 1): "{g} * {0}",
+}
+
+
+def _tensor_term(desc: Description, step: StepDescription, bar: str) -> str:
+    """A step of a trace with vectors and matrices as numpy code."""
+    data, tape = desc.data, desc.data.tape
+    assert step.via is not None and step.position is not None
+    via = tape.index[step.via]
+    args = [tape.texts[a] if tape.kinds[a] is NodeKind.CONST else tape.names[a]
+            for a in tape.args[via]]
+    fields = {"g": f"{step.via}{bar}", "out": step.via}
+    op = tape.ops[via]
+    if op == "matmul":
+        left, right = (len(data.shapes[a]) for a in tape.args[via])
+        dims = (step.position, left, right)
+        template = _VECTOR_MATMUL.get(dims, _TENSOR_CODE[(op, step.position)])
+        return template.format(*args, **fields)
+    if (op, step.position) in _TENSOR_CODE:
+        return _TENSOR_CODE[(op, step.position)].format(*args, **fields)
+    local = step.local
+    assert local is not None
+    term = f"{fields['g']}" if is_number(local) and to_code(local) == "1" else \
+        to_code(Product((Name(fields["g"]), local)))
+    made, receiving = data.shapes[via], data.shapes[tape.index[step.node]]
+    if made != receiving:  # summed back to the receiving node's shape
+        axes = len(made) - len(receiving)
+        term = f"np.sum({term})" if not receiving else f"({term}).sum(axis={tuple(range(axes))})"
+    return term
 
 
 def backward_listing(desc: Description, lang: str = "en") -> str:
@@ -41,12 +87,16 @@ def backward_listing(desc: Description, lang: str = "en") -> str:
     for step in desc.steps:
         target = f"{step.node}{bar}"
         if step.is_seed:
-            lines.append(f"{target} = 1")
+            ones = data.shapes and data.shapes[tape.output]
+            lines.append(f"{target} = {f'np.ones_like({step.node})' if ones else '1'}")
             continue
         upstream = Name(f"{step.via}{bar}")
         local = step.local
-        assert local is not None
-        if is_number(local) and to_code(local) in ("1", "-1"):
+        if data.shapes:
+            term = _tensor_term(desc, step, bar)
+        elif local is None:
+            raise AssertionError("a scalar step always has its local partial")
+        elif is_number(local) and to_code(local) in ("1", "-1"):
             term = ("-" if to_code(local) == "-1" else "") + upstream.name
         else:
             term = to_code(Product((upstream, local)))

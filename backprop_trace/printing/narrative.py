@@ -45,7 +45,8 @@ def narrative(desc: Description, lang: str = "en") -> str:
         lines += ["", f"$$ {to_latex(step.equation)} $$", ""]
     lines += [message("narrative.gradient", lang), ""]
     for x in data.wrt:
-        forms: list[Shown] = [shown_expr(view.adjoint_expr(x))]
+        forms: list[Shown] = [desc.adjoint(x) if data.tensors else
+                              shown_expr(view.adjoint_expr(x))]
         if data.expandable and to_latex(data.grad_expr[x]) != to_latex(forms[0]):
             forms.append(shown_expr(data.grad_expr[x]))
         gradient = desc.gradient(x)

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Final
 from sympy.printing.precedence import precedence as sympy_precedence
 
 from ..describe.maths import (
+    Apply,
     Equation,
     More,
     Number,
@@ -26,6 +27,10 @@ EQUATION: Final = 0
 SUM: Final = 10
 PRODUCT: Final = 20
 ATOM: Final = 100
+
+
+_APPLY_PRECEDENCE: Final = {"add": SUM, "sub": SUM, "neg": SUM, "mul": PRODUCT, "div": PRODUCT,
+                             "matmul": PRODUCT, "outer": PRODUCT}
 
 
 class ShownPrinter:
@@ -55,6 +60,8 @@ class ShownPrinter:
             return SUM
         if isinstance(item, Product):
             return PRODUCT
+        if isinstance(item, Apply):
+            return _APPLY_PRECEDENCE.get(item.op, ATOM)
         if isinstance(item, Number):
             return SUM if self.negative(item) else ATOM
         if isinstance(item, Symbolic):
@@ -106,6 +113,24 @@ class ShownPrinter:
 
     def more_joiner(self, item: More) -> str:
         return self.plus
+
+    def template(self, op: str) -> str:
+        """The op's template in this format (``{0}`` is the first argument)."""
+        raise NotImplementedError
+
+    def _print_Apply(self, item: Apply) -> str:
+        """An op on shown arguments by the op's template; an argument is bracketed unless the
+        template already encloses it (``sum({0})``, ``⟨{0}, {1}⟩``)."""
+        template = self.template(item.op)
+        texts = []
+        for k, arg in enumerate(item.args):
+            text = self._print(arg)
+            at = template.find(f"{{{k}}}")
+            enclosed = at > 0 and template[at - 1] in "(⟨‖,{ " and template[at - 2:at] != "} "
+            if not enclosed and self.precedence(arg) < ATOM:
+                text = self.bracket(text)
+            texts.append(text)
+        return template.format(*texts)
 
     def _print_Product(self, item: Product, tight: bool = False) -> str:
         separator = self.hadamard if item.hadamard else \

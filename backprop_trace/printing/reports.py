@@ -68,6 +68,10 @@ def _notes(report: CheckResult, shown: Callable[[str], str] = pretty_name) -> li
         if r.unsettled:
             lines.append(f"{shown(r.name)}: the central difference did not settle as h "
                          f"shrank; it is unreliable here")
+        if not r.kink and report.confirmed(r) and (r.unsettled or
+                                                   not r.error_central <= report.tolerance):
+            lines.append(f"{shown(r.name)}: sympy.diff confirms the gradient; the central "
+                         f"difference is off by {r.error_central:.1e} (rounding in f(x ± h))")
         if r.elements:
             lines.append(f"{shown(r.name)}: {r.elements} elements checked, evenly spaced")
     if any(np.isnan(r.error_central) for r in report.rows):

@@ -21,16 +21,19 @@ from ..describe.maths import (
     OwnPartial,
     Partial,
     Shown,
+    Space,
     Symbolic,
     Transpose,
     Unknown,
 )
 from ..graph.labels import operation_text
-from ..names import fmt_number, pretty_name, superscript
+from ..names import fmt_number, pretty_name, shape_text, superscript
+from ..ops import OPS
 from .printer import ATOM, ShownPrinter
 
 __all__ = ["to_unicode", "partial_text", "UnicodePrinter"]
 
+_SUBSCRIPTS: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _NUMBER_TIMES_NAME: Final = re.compile(r"(?<![\w.])(\d+)·(?=[A-Za-zα-ω])")  # 3·x² → 3x²
 
 
@@ -110,11 +113,20 @@ class UnicodePrinter(ShownPrinter):
         return "\u2009+\u2009" if item.thin else " + "  # thin: the widest line sizes its box
 
     def _print_Ones(self, item: Ones) -> str:
-        return "1"
+        """The vector of ones with its length below (1₃), so it is never read as the number 1."""
+        return "1" + "ₓ".join(str(n) for n in item.shape).translate(_SUBSCRIPTS)
 
     def _print_Transpose(self, item: Transpose) -> str:
         inner = self._print(item.of)
-        return f"{inner}ᵀ" if self.precedence(item.of) >= ATOM else f"({inner})ᵀ"
+        if self.precedence(item.of) >= ATOM and not isinstance(item.of, Partial):
+            return f"{inner}ᵀ"
+        return f"({inner})ᵀ"  # (∂y/∂u)ᵀ, never ∂y/∂uᵀ
+
+    def template(self, op: str) -> str:
+        return OPS[op].template
+
+    def _print_Space(self, item: Space) -> str:
+        return shape_text(item.shape)
 
 
 _PRINTER: Final = UnicodePrinter()
