@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 for name, title in [("bench_engine", "Engine at scale (10,000-node MLP) vs micrograd"),
+                    ("bench_tensors", "Tensors: a 784-128-10 MLP vs numpy by hand"),
                     ("bench_startup", "Start-up"),
                     ("bench_layout_engines", "Layout engines side by side"),
                     ("bench_frames", "Frames vs one plain dot -Tsvg"),
