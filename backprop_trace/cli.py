@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import warnings
 import webbrowser
 from collections.abc import Sequence
@@ -182,6 +183,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parser.add_argument("--granularity", default="auto", choices=("auto", *GRANULARITIES),
                             help="a frame per backward step (edge) or per operation (node); "
                                  f"auto: edge up to {READABLE_NODES} nodes")
+        parser.add_argument("--png-size", default="1920x1080", metavar="WxH",
+                            help="PNG frames' pixels (default 1920x1080, a 16:9 slide; "
+                                 "3840x2160 for 4K)")
         parser.add_argument("--open", action="store_true", help="open index.html in a browser")
         parser.add_argument("--check", action="store_true",
                             help="also print the gradient check table")
@@ -226,13 +230,15 @@ def _read_file(path: str) -> str:
     """A file's text (or standard input's), bounded by the input limit, as UTF-8."""
     from .limits import DEFAULT_LIMITS
 
-    limit = DEFAULT_LIMITS.max_chars
+    limit = 4 * DEFAULT_LIMITS.max_chars + 1
     try:
         if path == "-":
-            raw = sys.stdin.buffer.read(4 * limit + 1)
+            if sys.stdin is None or sys.stdin.closed:
+                raise UsageError("--file -: standard input is closed: give the equations in a "
+                                 "file or as arguments")
+            raw = sys.stdin.buffer.read(limit)
         else:
-            with open(path, "rb") as f:
-                raw = f.read(4 * limit + 1)
+            raw = _read_bounded(path, limit)
     except OSError as exc:
         raise UsageError(f"--file {path!r}: {exc.strerror or exc}") from None
     try:
@@ -241,6 +247,44 @@ def _read_file(path: str) -> str:
         raise UsageError(f"--file {path!r} is not UTF-8 text (byte {exc.start}): save it as "
                          f"UTF-8") from None
     return text.replace("\r\n", "\n")
+
+
+_FIFO_WAIT_S: Final = 30.0
+
+
+def _read_bounded(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file; a pipe (``--file <(…)``) is read as its writer
+    writes, and one with no writer does not wait forever."""
+    import stat
+
+    if not hasattr(os, "O_NONBLOCK"):  # Windows: no named pipes to wait on
+        with open(path, "rb") as f:
+            return f.read(limit)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            os.set_blocking(fd, True)
+            with os.fdopen(os.dup(fd), "rb") as f:
+                return f.read(limit)
+        import select
+
+        chunks, size, deadline = [], 0, time.monotonic() + _FIFO_WAIT_S
+        while size < limit:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise UsageError(f"--file {path!r}: nothing arrived from the pipe in "
+                                 f"{_FIFO_WAIT_S:.0f} s")
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, min(65536, limit - size))
+            if not chunk:  # the writer is done (or there never was one)
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
@@ -260,12 +304,14 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     t = _trace(args)
     formats = _formats(args.format, FORMATS)
     options = Options(theme=args.theme, rankdir=args.rankdir, granularity=args.granularity,
-                      constants=args.constants, aspect=args.aspect, formats=formats)
+                      constants=args.constants, aspect=args.aspect, formats=formats,
+                      png_size=args.png_size)
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)
         try:
-            paths = t.render(args.out, options=options)
+            paths = t.render(_out(args.out), options=options,
+                             progress=False if args.quiet else None)
         except TraceError:
             if not args.quiet:  # what was computed is still worth seeing
                 print("\n".join(lines), flush=True)
@@ -285,6 +331,13 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     if args.open and not webbrowser.open((out / "index.html").resolve().as_uri()):
         lines.append(f"no browser could be opened: open {out / 'index.html'} yourself")
     return lines
+
+
+def _out(folder: str) -> str:
+    if folder.strip() == "-":
+        raise UsageError("-o -: frames go to a folder, not to standard output: give a folder "
+                         "name")
+    return folder
 
 
 def _size(n: int) -> str:
@@ -314,8 +367,10 @@ def run_tangent(args: argparse.Namespace) -> list[str]:
 
     t = _trace(args)
     formats = _formats(args.format, PLOT_FORMATS)
-    figure = tangent_figure(t.data, theme=args.theme)
-    paths = save_figures(figure, args.out, formats)
+    with warnings.catch_warnings():  # a plot's own warnings are not the user's business
+        warnings.simplefilter("ignore")
+        figure = tangent_figure(t.data, theme=args.theme)
+        paths = save_figures(figure, _out(args.out), formats)
     return [f"tangent at the point: {tangent_label(t.data)}",
             "wrote " + ", ".join(str(p) for p in paths)]
 
@@ -388,7 +443,7 @@ def _printable(text: str) -> str:
 
 _VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--output", "-o", "--out", "--format",
                                    "--theme", "--rankdir", "--granularity", "--steps", "-f",
-                                   "--file", "--aspect", "--constants"})
+                                   "--file", "--aspect", "--constants", "--png-size"})
 
 
 def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -14,6 +14,11 @@ from .errors import OptionError
 __all__ = ["Limits", "DEFAULT_LIMITS", "recursion_room", "MAX_DEPTH_CEILING"]
 
 MAX_DEPTH_CEILING: Final = 10_000
+_COUNTS: Final = frozenset({"max_chars", "max_nodes", "max_depth", "max_number_digits",
+                            "max_array_elements", "max_expression_size", "max_instructions",
+                            "max_drawn_nodes"})
+_LARGEST: Final = float(2**62)
+"""Every limit below this: the engine's counters are 64-bit (2**64 would wrap to 0)."""
 
 
 @dataclass(frozen=True)
@@ -48,20 +53,37 @@ class Limits:
     max_instructions: int = 20_000_000
     """Python bytecode instructions a traced Python function may run (a loop that never ends
     is stopped here)."""
-    max_layout_work: float = 5e10
-    """Work the layout engine may do for one picture, in wasmtime fuel units (about 3e9 a
-    second on the development machine; a 300-node graph takes 1.2e9, the 1,286-node benchmark
-    about 2e10)."""
+    max_layout_work: float = 2e10
+    """Work the layout engine may do for one trace's pictures (all the layouts tried), in
+    wasmtime fuel units (about 3e9 a second on the development machine: under 10 s; a
+    300-node graph takes 1.2e9, the 1,286-node benchmark about 2e10)."""
+    max_layout_memory: float = 768e6
+    """Bytes of memory the layout engine may use."""
+    max_layout_seconds: float = 5.0
+    """Seconds the layout engine may take for one trace's pictures (all the layouts tried)."""
+    max_convert_seconds: float = 8.0
+    """Seconds ``render`` may spend converting frames to PNG or PDF, estimated from the
+    first frame before anything is written."""
+    max_drawn_nodes: int = 2000
+    """Nodes a picture may have: a larger graph is traced (values, gradients, JSON) but not
+    drawn, quickly, with this limit named."""
 
     def __post_init__(self) -> None:
         for name in ("max_chars", "max_nodes", "max_depth", "max_exponent", "max_number_digits",
                      "max_array_elements", "max_output_bytes", "max_expression_size",
-                     "max_instructions", "max_layout_work"):
+                     "max_instructions", "max_layout_work", "max_layout_memory",
+                     "max_layout_seconds", "max_convert_seconds", "max_drawn_nodes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not math.isfinite(value) or value <= 0:
                 raise OptionError(f"Limits.{name} must be a positive finite number, got "
+                                  f"{value!r:.40}")
+            if name in _COUNTS and value != int(value):
+                raise OptionError(f"Limits.{name} counts things: it must be a whole number, got "
                                   f"{value!r}")
+            if (name in _COUNTS or name.startswith("max_layout")) and value > _LARGEST:
+                raise OptionError(f"Limits.{name} must be at most {_LARGEST:.3g}, got "
+                                  f"{value:.3g}")
         if self.max_depth > MAX_DEPTH_CEILING:
             raise OptionError(f"Limits.max_depth can be at most {MAX_DEPTH_CEILING:,}: deeper "
                               f"nesting would overflow the interpreter's stack")

@@ -4,7 +4,9 @@ hands the next plain data; ``Trace`` only calls them (parse → build → forwar
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -23,10 +25,10 @@ from .autodiff.steps import Step
 from .collector import collector_paused
 from .describe import Description, describe
 from .drawing.options import FRAME_FORMATS, Options, options_from
-from .drawing.raster import convert_svg
+from .drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
-from .errors import GraphError, OptionError, TraceError
+from .errors import GraphError, OptionError, RenderError, TraceError
 from .graph import Tape, build_tape
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
@@ -60,6 +62,11 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
     '∂f/∂x = ∂f/∂u₁·∂u₁/∂x'
     """
     _check_limits(limits)
+    if at is not None and not isinstance(at, Mapping):
+        raise OptionError(f"at must map input names to values (at={{'x': 1.5}}), got "
+                          f"{type(at).__name__}")
+    if output is not None and not isinstance(output, str):
+        raise OptionError(f"output must name an equation, got {type(output).__name__}")
     # a Python function runs with the collector on: its own garbage is its own business
     system = _equations(source, more, at, limits)
     with collector_paused():
@@ -266,10 +273,16 @@ class Trace:
     def renderer(self, options: Options | None = None, **changes: Any) -> Renderer:
         """The renderer for these options; its one layout is made on first use."""
         chosen = options_from(options, changes)
+        drawn = len(self.tape) - len(self.tape.constant_nodes)
+        if drawn > self.limits.max_drawn_nodes:
+            raise RenderError(f"the graph has {drawn:,} nodes, more than limits.max_drawn_nodes "
+                              f"= {self.limits.max_drawn_nodes:,} a picture may have: trace a "
+                              f"smaller part (wrt=…, output=…) or raise the limit (the trace "
+                              f"itself, its values and gradients, are all there)")
         # "auto" shares the renderer (and its layout) of what it resolves to; formats do not
         # change a frame
         key = chosen.with_(granularity=resolve_granularity(self.description, chosen.granularity),
-                           formats=("svg",))
+                           formats=("svg",), png_size=SLIDE_PIXELS)
         if key not in self._renderers:
             self._renderers[key] = Renderer(self.description, key)
         return self._renderers[key]
@@ -290,8 +303,19 @@ class Trace:
         bottom, whichever shows the text larger), ``aspect``, ``constants`` ("node": constants
         as nodes), ``granularity`` ("node": a frame per operation), ``lang``."""
         fmt = _frame_format(fmt)
-        svgs = list(self.renderer(options, **changes).all_svgs())
-        return svgs if fmt == "svg" else [convert_svg(s, fmt) for s in svgs]
+        chosen = options_from(options, changes)
+        svgs = list(self.renderer(chosen).all_svgs())
+        if fmt == "svg":
+            return svgs
+        start = time.perf_counter()
+        first = convert_svg(svgs[0], fmt, chosen.png_size)
+        seconds = (time.perf_counter() - start) * len(svgs) / workers()
+        if seconds > self.limits.max_convert_seconds:
+            raise RenderError(f"converting {len(svgs):,} frames to {fmt.upper()} would take "
+                              f"about {seconds:,.0f} s, more than limits.max_convert_seconds = "
+                              f"{self.limits.max_convert_seconds:g}: use SVG frames, "
+                              f"granularity='node', or raise the limit")
+        return [first, *convert_many(svgs[1:], fmt, chosen.png_size, len(svgs))]
 
     def captions(self, options: Options | None = None, **changes: Any) -> list[str]:
         """The caption of every frame (frame 0 first), as the frames show them."""
@@ -316,10 +340,14 @@ class Trace:
                options: Options | None = None, *, progress: bool | None = None,
                **changes: Any) -> list[Path]:
         """Write the frames and the other outputs into ``out_dir``; return their paths."""
+        if not isinstance(out_dir, (str, os.PathLike)):
+            raise OptionError(f"render needs a folder to write into (a str or Path), got "
+                              f"{type(out_dir).__name__}")
         if formats is not None:
             changes["formats"] = formats
         chosen = options_from(options, changes)
-        return write_outputs(self.renderer(chosen), out_dir, chosen.formats, progress=progress)
+        return write_outputs(self.renderer(chosen), out_dir, chosen.formats, progress=progress,
+                             png_size=chosen.png_size)
 
     # -- notebooks ------------------------------------------------------------------------------
 
@@ -357,13 +385,18 @@ class Trace:
 
     def plot_tangent(self, path: str | Path | None = None, wrt: str | None = None, *,
                      ax: Any = None, half_width: float = 2.0,
-                     theme: str = "default") -> Any:
+                     theme: str = "default", **unknown: Any) -> Any:
         """Plot the output and its tangent line at the traced point (needs matplotlib) and
         return the matplotlib Figure (it shows inline in a notebook). With ``ax`` the plot is
         drawn there; with ``path`` (``….svg``, ``.png`` or ``.pdf``) the figure is also
         saved there. matplotlib's backend and settings are left as they are."""
         from .drawing.plotting import tangent_figure
         from .outputs.plots import save_figure
+
+        if unknown:
+            raise OptionError(f"plot_tangent has no option {next(iter(unknown))!r} (options: "
+                              f"path, wrt, ax, half_width, theme; the format comes from the "
+                              f"path's suffix)")
 
         figure = tangent_figure(self.data, wrt, ax=ax, half_width=half_width, theme=theme)
         if path is not None:

@@ -26,7 +26,7 @@ def main() -> None:
     lines, at = random_network(1000)
     start = time.perf_counter()
     # every frame of it is more than the default output budget (limits.max_output_bytes)
-    t = bt.trace(lines, at=at, limits=bt.Limits(max_output_bytes=10e9))
+    t = bt.trace(lines, at=at, limits=bt.Limits(max_output_bytes=10e9, max_layout_seconds=60))
     traced = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as out, warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -65,7 +65,8 @@ def program(name: str):
 
 
 def main() -> None:
-    engines = {"bundled": _run_bundled, "graphviz-pure": program("graphviz-pure"),
+    engines = {"bundled": lambda source: _run_bundled(source)[0],
+               "graphviz-pure": program("graphviz-pure"),
                "system dot": program("dot")}
     start = time.perf_counter()
     _run_bundled("digraph{a}")

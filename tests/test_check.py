@@ -37,4 +37,5 @@ def test_check_reports_both_oracles():
 
 def test_check_near_a_singularity_reports_instead_of_failing():
     report = bt.trace("f = (x/y)^2", at={"x": 0.0, "y": 1e-6}).check()
-    assert not report.ok and "crosses a point where the function is undefined" in str(report)
+    # y − h is 0: a one-sided difference there, and sympy.diff agrees
+    assert report.ok and "one-sided difference" in str(report)

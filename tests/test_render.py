@@ -185,7 +185,8 @@ def test_png_and_pdf_frames_share_the_layout(tmp_path, gate):
 
 def test_large_graph_warns_and_still_renders():
     lines = ["v0 = x"] + [f"v{i} = v{i - 1} * w + {i}" for i in range(1, 120)]
-    t = bt.trace(lines, at={"x": 0.5, "w": 0.9}, wrt=["x"])
+    t = bt.trace(lines, at={"x": 0.5, "w": 0.9}, wrt=["x"],
+                 limits=bt.Limits(max_layout_seconds=60))  # w fans out 119 times: slow
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         svg = t.frame(0).svg

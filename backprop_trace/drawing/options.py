@@ -11,6 +11,7 @@ from typing import Any, Final, Literal, get_args
 
 from ..errors import OptionError
 from ..printing.messages import LANGUAGES
+from .raster import SLIDE_PIXELS
 from .style import ASPECTS, CONSTANT_STYLES, RANKDIR_CHOICES, Theme, get_theme
 
 __all__ = ["Options", "options_from", "FRAME_FORMATS", "FORMATS", "GRANULARITY_CHOICES",
@@ -68,6 +69,9 @@ class Options:
     granularity: Granularity = "auto"
     formats: tuple[str, ...] = ("svg",)
     lang: str = field(default_factory=default_lang)
+    png_size: tuple[int, int] = SLIDE_PIXELS
+    """PNG frames' pixels (a frame of another shape fits inside): 1920×1080 by default,
+    ``(3840, 2160)`` or ``"3840x2160"`` for 4K."""
 
     def __post_init__(self) -> None:
         get_theme(self.theme)  # an unknown name is an OptionError
@@ -84,6 +88,7 @@ class Options:
         for fmt in formats:
             _choice("format", fmt, FORMATS)
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
+        object.__setattr__(self, "png_size", _png_size(self.png_size))
 
     @property
     def resolved_theme(self) -> Theme:
@@ -94,6 +99,25 @@ class Options:
         return replace(self, **changes)
 
 
+def _png_size(size: object) -> tuple[int, int]:
+    if isinstance(size, str):
+        parts = size.lower().replace("×", "x").split("x")
+        try:
+            size = tuple(int(p) for p in parts)
+        except ValueError:
+            size = None
+    if not (isinstance(size, (tuple, list)) and len(size) == 2 and all(
+            isinstance(n, int) and not isinstance(n, bool) for n in size)):
+        raise OptionError(f"png_size must be width×height in pixels, e.g. (1920, 1080) or "
+                          f"'3840x2160', got {size!r:.40}")
+    width, height = size
+    if not (16 <= width <= _MAX_PNG[0] and 9 <= height <= _MAX_PNG[1]):
+        raise OptionError(f"png_size must be between 16×9 and {_MAX_PNG[0]}×{_MAX_PNG[1]} "
+                          f"pixels, got {width}×{height}")
+    return width, height
+
+
+_MAX_PNG: Final = (7680, 4320)
 _FIELDS: Final = frozenset(f.name for f in fields(Options))
 
 

@@ -5,40 +5,83 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import sys
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any, Final
 
 from ..errors import RenderError
 from .metrics import font_path
 
-__all__ = ["convert_svg", "FORMATS"]
+__all__ = ["convert_svg", "convert_many", "FORMATS", "SLIDE_PIXELS", "png_pixels", "workers"]
 
 FORMATS: Final = ("svg", "png", "pdf")
-_PNG_ZOOM: Final = 2.0
-_PNG_MAX_PIXELS: Final = 16_000.0
+SLIDE_PIXELS: Final = (1920, 1080)
+"""A PNG frame's default size: a 16:9 slide full HD (a 4:3 frame is 1440×1080)."""
 _FONT: Final = "DejaVu Sans"
 
 
-def convert_svg(svg: str, fmt: str) -> bytes:
-    """One frame as PNG (twice its size, for sharp slides) or PDF (vector, fonts embedded)."""
+def convert_svg(svg: str, fmt: str, png_size: tuple[int, int] = SLIDE_PIXELS) -> bytes:
+    """One frame as PNG, ``png_size`` pixels at most (exactly for a frame of that shape:
+    1920×1080 for a 16:9 slide), or PDF (vector, fonts embedded)."""
     try:
-        return _png(svg) if fmt == "png" else _pdf(svg)
+        return _png(svg, png_size) if fmt == "png" else _pdf(svg)
     except RenderError:
         raise
     except Exception as exc:  # a converter's own failure: say which, keep the trace usable
         raise RenderError(f"converting a frame to {fmt.upper()} failed: {exc}") from None
 
 
-def _png(svg: str) -> bytes:
+def png_pixels(svg: str, png_size: tuple[int, int] = SLIDE_PIXELS) -> tuple[int, int]:
+    """The PNG's width and height: the frame scaled to fit ``png_size``."""
+    size = re.search(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"', svg)
+    if size is None:
+        return png_size
+    width, height = float(size.group(1)), float(size.group(2))
+    scale = min(png_size[0] / width, png_size[1] / height)
+    return (min(png_size[0], max(1, round(width * scale))),
+            min(png_size[1], max(1, round(height * scale))))
+
+
+def _png(svg: str, png_size: tuple[int, int]) -> bytes:
     import resvg_py
 
-    size = re.search(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"', svg)
-    largest = max(float(size.group(1)), float(size.group(2))) if size else 0.0
-    zoom = min(_PNG_ZOOM, _PNG_MAX_PIXELS / largest) if largest else _PNG_ZOOM
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=zoom, skip_system_fonts=True,
+    width, height = png_pixels(svg, png_size)
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width, height=height,
+                                       skip_system_fonts=True,
                                        font_files=[font_path(False), font_path(True)],
                                        font_family=_FONT, sans_serif_family=_FONT))
+
+
+def workers() -> int:
+    """Processes that convert frames at once: the machine's cores (one where processes cannot
+    be forked cheaply)."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _convert(job: tuple[str, str, tuple[int, int]]) -> bytes:
+    return convert_svg(*job)
+
+
+def convert_many(svgs: Iterable[str], fmt: str, png_size: tuple[int, int] = SLIDE_PIXELS,
+                 count: int = 0) -> Iterator[bytes]:
+    """Frames converted in order, across the machine's cores when there are many."""
+    jobs = ((svg, fmt, png_size) for svg in svgs)
+    processes = workers()
+    if processes == 1 or count < _PARALLEL_FROM:
+        yield from map(_convert, jobs)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield from pool.imap(_convert, jobs, chunksize=2)
+
+
+_PARALLEL_FROM: Final = 8
 
 
 def _pdf(svg: str) -> bytes:

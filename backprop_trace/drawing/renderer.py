@@ -3,6 +3,7 @@ the HTML player made of them. Writing them to files is ``outputs``' work."""
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from functools import cached_property
 
 from ..autodiff.result import TraceData
 from ..describe import Description
-from ..errors import FrameIndexError, LargeGraphWarning
+from ..errors import FrameIndexError, LargeGraphWarning, RenderError
 from ..printing.messages import message
 from . import style
 from .boxes import Boxes, measure
@@ -71,10 +72,20 @@ class Renderer:
         view = master_view(self.views)
         best: tuple[float, Boxes, Layout] | None = None
         readable = self.readable
+        limits = self.data.limits
+        work = limits.max_layout_work  # shared by every layout tried, as the time is
+        deadline = time.monotonic() + limits.max_layout_seconds
         for rankdir, wrap in self._candidates():
             boxes = measure(self.desc, view, rankdir, self.constants, wrap)
-            layout = lay_out(layout_source(self.desc, boxes, self.capped, layered=readable),
-                             max_work=self.data.limits.max_layout_work)
+            try:
+                layout = lay_out(layout_source(self.desc, boxes, self.capped, layered=readable),
+                                 max_work=work, max_memory=limits.max_layout_memory,
+                                 max_seconds=max(0.05, deadline - time.monotonic()))
+            except RenderError:
+                if best is None:
+                    raise
+                break  # the budget is spent: the best layout so far stands
+            work -= layout.work
             # a later candidate must show the text clearly larger (3 %) to displace an earlier
             score = projected_scale(slide_size(layout, self.captions(), self.aspect))
             if best is None or score > 1.03 * best[0]:

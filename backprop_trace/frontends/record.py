@@ -27,6 +27,7 @@ from ..errors import GraphError, TraceError
 from ..limits import Limits
 from ..names import version_name
 from ..ops import ARRAY_METHODS, METHODS, NUMPY_FUNCTIONS, NUMPY_UFUNCS
+from ..parsing.lexer import name_problem
 from ..parsing.syntax import NAME, NUM, OP, Equation, Item, System
 
 __all__ = ["record", "Recorded", "Evaluate"]
@@ -92,7 +93,7 @@ class _Recorder:
         """Name each new value after the variable it was just bound to."""
         for variable, value in frame_locals.items():
             if isinstance(value, Recorded) and value.node >= inputs \
-                    and value.node not in self.names and not variable.startswith("_"):
+                    and value.node not in self.names and name_problem(variable) is None:
                 count = self.taken.get(variable, 0)
                 self.taken[variable] = count + 1
                 self.names[value.node] = version_name(variable, count)
@@ -302,6 +303,10 @@ def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
     recorder = _Recorder(limits, evaluate)
     inputs = [p.name for p in parameters]
     for name in inputs:
+        problem = name_problem(name)
+        if problem is not None:
+            raise TraceError(f"the parameter {name!r:.40} cannot name an input: {problem}")
+    for name in inputs:
         recorder.ops.append(("input", ()))
         recorder.names[len(recorder.ops) - 1] = name
     arguments = [Recorded(recorder, i, _value(at, name)) for i, name in enumerate(inputs)]
@@ -313,10 +318,17 @@ def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
     if not isinstance(result, Recorded):
         raise TraceError(f"the function returned {type(result).__name__} {result!r:.40}, not a "
                          f"value computed from its parameters")
+    if result.recorder is not recorder:
+        raise TraceError("the function returned a value recorded by another trace: return one "
+                         "computed from this call's parameters")
+    if result.node < len(inputs):  # a parameter returned as it is (lambda a, b: b): y = b
+        result = recorder.apply("id", (result,))
     output = recorder.names.get(result.node)
     if output is None:  # the returned value was never bound: named after the function
         function = getattr(fn, "__name__", "f")
-        function = function if function.isidentifier() else "f"
+        function = function if name_problem(function) is None else "f"
+        if function in inputs:
+            function = next(n for n in ("f", "y", "out", "output", "result") if n not in inputs)
         recorder.name({function: result}, len(inputs))
         output = recorder.names[result.node]
     return _equations(recorder, inputs, result.node, _source(fn))
@@ -481,7 +493,9 @@ def _equations(recorder: _Recorder, inputs: list[str], output: int, source: str)
         _postfix(node, ops, names, code, top=True)
         equations.append(Equation(names[node], (), tuple(code), 0, True))
     everything = frozenset(names.values()) | frozenset(inputs)
-    return System(tuple(equations), source, everything)
+    # every name is the user's variable: a parameter called e or pi is not the constant
+    return System(tuple(equations), source, everything, parameters=tuple(inputs),
+                  constants_by_name=False)
 
 
 def _postfix(node: int, ops: list[tuple[str, tuple[Any, ...]]], names: dict[int, str],

@@ -35,8 +35,9 @@ def build_tape(system: System, *, output: str | None = None, inputs: Iterable[st
                 uses[name] = list(dict.fromkeys(uses[name] + uses[called]))
     ordered = [n for n in _equations_in_forward_order(uses, target) if n not in functions]
     builder = _Builder(equations, system.names, set(inputs) | set(equations[target].params), limits)
+    builder.constants_by_name = system.constants_by_name
     builder.functions = functions
-    for param in equations[target].params:
+    for param in (*system.parameters, *equations[target].params):
         builder.input(param, equations[target].offset)
     for name in ordered:
         builder.equation(equations[name])
@@ -141,6 +142,7 @@ class _Builder:
         self.taken = set(names) | forced_inputs  # u1, u2, … skip these
         self.const_uses: dict[str, int] = {}
         self.functions: dict[str, Equation] = {}  # user-defined, inlined where called
+        self.constants_by_name = True
         self.inlining: list[str] = []
 
     def tape(self, output: str) -> Tape:
@@ -197,7 +199,9 @@ class _Builder:
 
     def constant(self, text: str, offset: int) -> int:
         k = self.const_uses[text] = self.const_uses.get(text, 0) + 1
-        return self.leaf(text if k == 1 else f"{text}#{k}", CONST, offset, text)
+        # a named constant's node never takes the name itself: a variable may be called e
+        named = text in NAMED_CONSTANTS
+        return self.leaf(text if k == 1 and not named else f"{text}#{k}", CONST, offset, text)
 
     def equation(self, eq: Equation) -> None:
         code: Sequence[Item] = eq.code
@@ -303,6 +307,7 @@ class _Builder:
     def variable(self, name: str, offset: int, params: tuple[str, ...]) -> int:
         if name in self.equations and name not in params:
             return self.index[name]  # built already: equations come in forward order
-        if name in NAMED_CONSTANTS and name not in self.forced_inputs:
+        if name in NAMED_CONSTANTS and self.constants_by_name \
+                and name not in self.forced_inputs:
             return self.constant(name, offset)
         return self.input(name, offset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -67,8 +68,10 @@ class OutputDir:
         self.written: list[Path] = []
         self._lock = _lock(self.path)
         for leftover in self.path.glob(".*.tmp"):
-            # a temp file of a run that was killed before it could clean up
-            if _TEMP_RE.fullmatch(leftover.name):
+            # a temp file of a run that was killed before it could clean up (only files:
+            # a folder or a link of that name is someone else's)
+            if _TEMP_RE.fullmatch(leftover.name) and leftover.is_file() \
+                    and not leftover.is_symlink():
                 leftover.unlink(missing_ok=True)
 
     def write(self, name: str, data: str | bytes) -> Path:
@@ -86,6 +89,27 @@ class OutputDir:
         target = write_atomically(self.path / name, data)
         self.written.append(target)
         return target
+
+    def check_space(self, needed: float) -> None:
+        """Refuse before writing when the disk has less room than the output needs."""
+        try:
+            free = shutil.disk_usage(self.path).free
+        except OSError:
+            return
+        if free < needed + _SPARE_BYTES:
+            raise RenderError(f"the output needs about {needed / 1e6:,.0f} MB but "
+                              f"{str(self.path)[:200]!r} has {free / 1e6:,.0f} MB free: free "
+                              f"some space or choose another folder with -o")
+
+    def remove_written(self) -> None:
+        """Remove what this run wrote (a failed run leaves no partial set behind)."""
+        for path in self.written:
+            try:
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+            except OSError:
+                pass
+        self.written.clear()
 
     def close(self) -> None:
         """Let the next run have the folder."""
@@ -113,13 +137,21 @@ class OutputDir:
 
 
 LOCK_NAME: Final = ".backprop-trace.lock"
+_SPARE_BYTES: Final = 10e6
+"""Room left on the disk after writing (the rest of the machine needs some too)."""
 _LOCK_WAIT_S: Final = 30.0
 
 
 def _lock(folder: Path) -> Any:
-    """An exclusive lock on ``folder`` (its lock file, held open), waited for up to 30 s."""
+    """An exclusive lock on ``folder`` (its lock file, held open), waited for up to 30 s. The
+    lock file is never followed through a link, so nothing outside the folder is created."""
+    path = folder / LOCK_NAME
+    if path.is_symlink():
+        raise RenderError(f"{str(path)[:200]!r} is a symbolic link, not this tool's lock file: "
+                          f"remove it")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held until close()
+        handle = os.fdopen(os.open(path, flags, 0o644), "r+b")  # held until close()
     except OSError as exc:
         raise RenderError(f"cannot lock the output directory {str(folder)[:200]!r}: "
                           f"{exc.strerror or exc}") from None

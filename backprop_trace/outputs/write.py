@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
-from ..drawing.raster import convert_svg
+from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from ..drawing.renderer import Renderer
 from ..errors import RenderError
 from ..printing.beamer import beamer_slides
@@ -25,7 +26,8 @@ _PROGRESS_FROM: Final = 50
 
 
 def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str] = ("svg",),
-                  *, progress: bool | None = None) -> list[Path]:
+                  *, progress: bool | None = None,
+                  png_size: tuple[int, int] = SLIDE_PIXELS) -> list[Path]:
     """Write frames ``step-00.svg`` … in ``formats`` and ``index.html``, ``steps.md``,
     ``backward.py.txt``, ``trace.json`` (and ``slides.tex`` with PDF frames). Returns the
     paths written."""
@@ -38,7 +40,15 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
     # before the folder is touched: the layout, the first frame in every format, the budget.
     frames = renderer.all_svgs()
     first = next(frames)
-    converted = {fmt: convert_svg(first, fmt) for fmt in formats if fmt != "svg"}
+    start = time.perf_counter()
+    converted = {fmt: convert_svg(first, fmt, png_size) for fmt in formats if fmt != "svg"}
+    # converting is about as slow per frame, on every core
+    seconds = (time.perf_counter() - start) * count / workers()
+    if seconds > data.limits.max_convert_seconds:
+        raise RenderError(f"converting {count:,} frames to {'/'.join(converted).upper()} would "
+                          f"take about {seconds:,.0f} s, more than limits.max_convert_seconds "
+                          f"= {data.limits.max_convert_seconds:g}: write SVG frames, use "
+                          f"granularity='node' (--granularity node), or raise the limit")
     texts = {"index.html": renderer.html_page(), "steps.md": narrative(desc, lang),
              "backward.py.txt": backward_listing(desc, lang),
              "trace.json": trace_json(desc, lang)}
@@ -53,20 +63,38 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
                           f"use granularity='node' (--granularity node), trace a smaller part, "
                           f"or raise the limit")
     with OutputDir(out_dir) as out:
-        out.remove_stale_frames({f"{n}.{fmt}" for n in names for fmt in formats})
-        show_progress = count > _PROGRESS_FROM if progress is None else progress
-        for k, (name, svg) in enumerate(zip(names, itertools.chain([first], frames))):
-            for fmt in formats:
-                data_out = converted.pop(fmt) if k == 0 and fmt in converted else (
-                    svg if fmt == "svg" else convert_svg(svg, fmt))
-                out.write(f"{name}.{fmt}", data_out)
-            if show_progress:
-                _progress(k + 1, count)
-        for file_name, text in texts.items():
-            out.write(file_name, text)
-        if "pdf" not in formats:
-            out.remove_own("slides.tex")  # it would show the PDF frames of an earlier run
+        out.check_space(estimate)
+        try:
+            _write_all(out, names, formats, first, frames, converted, texts, count, progress,
+                       png_size)
+        except RenderError:  # a full disk, a file in the way: no partial set stays behind
+            out.remove_written()
+            raise
         return out.written
+
+
+def _write_all(out: OutputDir, names: list[str], formats: Sequence[str], first: str,
+               frames: Iterator[str], converted: dict[str, bytes], texts: dict[str, str],
+               count: int, progress: bool | None, png_size: tuple[int, int]) -> None:
+    out.remove_stale_frames({f"{n}.{fmt}" for n in names for fmt in formats})
+    show_progress = count > _PROGRESS_FROM if progress is None else progress
+    svgs: Iterable[str] = itertools.chain([first], frames)
+    pictures: dict[str, Iterator[bytes]] = {}
+    if converted:  # the frames once, each format converted across the cores
+        listed = list(svgs)
+        pictures = {fmt: itertools.chain([picture], convert_many(listed[1:], fmt, png_size,
+                                                                 count))
+                    for fmt, picture in converted.items()}
+        svgs = listed
+    for k, (name, svg) in enumerate(zip(names, svgs)):
+        for fmt in formats:
+            out.write(f"{name}.{fmt}", svg if fmt == "svg" else next(pictures[fmt]))
+        if show_progress:
+            _progress(k + 1, count)
+    for file_name, text in texts.items():
+        out.write(file_name, text)
+    if "pdf" not in formats:
+        out.remove_own("slides.tex")  # it would show the PDF frames of an earlier run
 
 
 def _size(n: float) -> str:

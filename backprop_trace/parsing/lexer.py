@@ -11,7 +11,7 @@ from ..errors import ParseError
 from ..limits import Limits
 from ..ops import CONSTANT_SPELLINGS, METHODS
 
-__all__ = ["Token", "tokenize", "SUPERSCRIPTS"]
+__all__ = ["Token", "tokenize", "SUPERSCRIPTS", "name_problem"]
 
 
 class Token(NamedTuple):
@@ -29,8 +29,10 @@ SUPERSCRIPTS: Final = dict(zip(
 ))
 _SUBSCRIPT_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
-# Greek letters are names too (θ, σ, λ …), except those that look exactly like Latin ones.
+# Greek letters are names too (θ, σ, λ …), except those that look exactly like Latin ones; and
+# the letters of Chinese, Japanese and Korean (a loss named 损失 or 손실).
 _GREEK: Final = "αβγδεζηθικλμνξπρςστυφχψωΓΔΘΛΞΠΣΦΨΩ"
+_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _OPERATORS: Final = {
     "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "·": "*", "⋅": "*", "×": "*", "∗": "*",
     "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(", ")": ")", "{": "(", "}": ")",
@@ -41,7 +43,7 @@ _TRANSPOSE: Final = "ᵀ⊤"
 _CLOSING: Final = {"(": ")", "{": "}"}
 _TOKEN_RE: Final = re.compile(
     rf"(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-    rf"|(?P<name>[A-Za-z_{_GREEK}][A-Za-z0-9_{_GREEK}₀-₉]*)"
+    rf"|(?P<name>[A-Za-z_{_GREEK}{_CJK}][A-Za-z0-9_{_GREEK}{_CJK}₀-₉]*)"
     rf"|(?P<pow>\*\*)"
     rf"|(?P<space>[ \t\r\f\v\u00a0\u2009\u202f]+)"
     rf"|(?P<comment>\#[^\n]*)"
@@ -64,6 +66,25 @@ _NAME_MAX: Final = 100
 _METHOD_RE: Final = re.compile(rf"(?:{'|'.join(METHODS)})\(\)")
 _RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
 _DOT_T_RE: Final = re.compile(r"T(?![A-Za-z0-9_(])")
+_CJK_RE: Final = re.compile(f"[{_CJK}]")
+_NAME_RE: Final = re.compile(rf"[A-Za-z{_GREEK}{_CJK}][A-Za-z0-9_{_GREEK}{_CJK}]*")
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a variable's name as the text parser would read it (None when
+    it can): the other front ends (sympy symbols, Python variables) admit the same names, so
+    nothing a printer writes can be read as code, markup or another number."""
+    if not isinstance(name, str) or not name:
+        return "a name must be a non-empty string"
+    plain = name.translate(_SUBSCRIPT_DIGITS)
+    if len(plain) > _NAME_MAX:
+        return f"a name may have at most {_NAME_MAX} characters"
+    if not _NAME_RE.fullmatch(plain):
+        return ("a name must be letters (Latin, Greek, Chinese, Japanese, Korean) and digits, "
+                "starting with a letter")
+    if keyword.iskeyword(plain):
+        return "a Python keyword is not a name"
+    return None
 
 
 def tokenize(text: str, limits: Limits, *, base: int = 0, source: str | None = None) -> list[Token]:
@@ -148,7 +169,7 @@ def _fold_letters(text: str, base: int, source: str) -> str:
             continue
         if c in _GREEK_LOOKALIKES:
             raise ParseError(_describe_bad_char(c), source, base + i)
-        if c in _GREEK:
+        if c in _GREEK or _CJK_RE.match(c):
             continue
         if not unicodedata.category(c).startswith("L"):
             continue

@@ -92,6 +92,12 @@ class System:
     #                        abstract functions), so intermediates u1, u2, … can avoid them
     shapes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     """Inputs' shapes the front end knows (a sympy MatrixSymbol's); values override them."""
+    parameters: tuple[str, ...] = ()
+    """Names that are inputs whether used or not, in this order (a Python function's
+    parameters)."""
+    constants_by_name: bool = True
+    """Whether a name ``e`` or ``pi`` means the constant (in typed text, unless given a value);
+    the sympy and Python front ends give constants as numbers and every name is a variable."""
 
 
 def postfix(expr: Expr) -> tuple[Item, ...]:

@@ -22,7 +22,7 @@ class CheckReport(CheckResult):
 
     @classmethod
     def of(cls, result: CheckResult) -> CheckReport:
-        return cls(result.rows, result.tolerance, result.symbolic_skipped)
+        return cls(result.rows, result.tolerance, result.symbolic_skipped, result.inputs_checked)
 
     def __str__(self) -> str:
         return format_check(self)
@@ -72,10 +72,15 @@ def _notes(report: CheckResult, shown: Callable[[str], str] = pretty_name) -> li
                                                    not r.error_central <= report.tolerance):
             lines.append(f"{shown(r.name)}: sympy.diff confirms the gradient; the central "
                          f"difference is off by {r.error_central:.1e} (rounding in f(x ± h))")
+        if r.one_sided:
+            lines.append(f"{shown(r.name)}: x ± h leaves the function's domain here: a "
+                         f"one-sided difference was taken")
         if r.elements:
             lines.append(f"{shown(r.name)}: {r.elements} elements checked, evenly spaced")
     if any(np.isnan(r.error_central) for r in report.rows):
         lines.append("nan: x ± h crosses a point where the function is undefined")
+    if report.inputs_checked:
+        lines.append(f"{report.inputs_checked} inputs checked, evenly spaced")
     if report.symbolic_skipped:
         lines.append(f"sympy.diff skipped — {report.symbolic_skipped}")
     lines.append(f"{report.verdict}: largest relative error {report.max_error:.1e} "
