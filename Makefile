@@ -8,17 +8,26 @@ STAMP  := $(VENV)/.installed
 # root installs system packages directly; anyone else through sudo
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup browser clean
+TEST_STAMP := $(VENV)/.installed-test
 
+.PHONY: demo test setup test-setup browser clean
+
+# The demo needs the package alone; the tests add their tools (and the optional extras).
 demo: setup
 	$(BIN)/python -m backprop_trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
 
-test: setup browser
+test: test-setup browser
 	$(BIN)/ruff check backprop_trace tests benchmarks examples
 	$(BIN)/mypy backprop_trace
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
+
+test-setup: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -qq -e '.[test,browser]'
+	@touch $(TEST_STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,7 +38,8 @@ $(STAMP): pyproject.toml
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && \
 	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -e '.[test,browser]'
+	$(BIN)/python -m pip install -qq -e .
+	@rm -f $(TEST_STAMP)
 	@touch $(STAMP)
 
 APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq

@@ -250,6 +250,7 @@ def _read_file(path: str) -> str:
 
 
 _FIFO_WAIT_S: Final = 30.0
+_NO_WRITER_S: Final = 2.0
 
 
 def _read_bounded(path: str, limit: int) -> bytes:
@@ -268,20 +269,27 @@ def _read_bounded(path: str, limit: int) -> bytes:
                 return f.read(limit)
         import select
 
-        chunks, size, deadline = [], 0, time.monotonic() + _FIFO_WAIT_S
+        chunks: list[bytes] = []
+        size, start = 0, time.monotonic()
+        writer_seen = False
         while size < limit:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise UsageError(f"--file {path!r}: nothing arrived from the pipe in "
+            if time.monotonic() - start > _FIFO_WAIT_S:
+                raise UsageError(f"--file {path!r}: nothing more arrived from the pipe in "
                                  f"{_FIFO_WAIT_S:.0f} s")
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
+            try:
+                chunk = os.read(fd, min(65536, limit - size))
+            except BlockingIOError:  # a writer, nothing written yet
+                writer_seen = True
+                select.select([fd], [], [], 0.5)
                 continue
-            chunk = os.read(fd, min(65536, limit - size))
-            if not chunk:  # the writer is done (or there never was one)
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+            if chunk:
+                writer_seen = True
+                chunks.append(chunk)
+                size += len(chunk)
+            elif writer_seen or time.monotonic() - start > _NO_WRITER_S:
+                break  # the writer is done, or there is none
+            else:
+                time.sleep(0.05)  # a writer may be about to open it
         return b"".join(chunks)
     finally:
         os.close(fd)

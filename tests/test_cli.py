@@ -10,6 +10,7 @@ from backprop_trace import cli
 from backprop_trace.cli import main, parse_at
 
 D2L = ["u = f(x, y, z)", "x = x(a, b)", "y = y(a, b)", "z = z(a, b)"]
+CLI = [sys.executable, "-m", "backprop_trace"]
 
 
 def run(*args, cwd=None, env=None):
@@ -148,3 +149,26 @@ def test_the_command_line_prints_one_line_and_no_warnings_on_numeric_faults(tmp_
                           timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "Warning" not in done.stderr
+
+
+def test_closed_stdin_dash_out_quiet_and_pipes(tmp_path):
+    done = subprocess.run(["bash", "-c", f"{sys.executable} -m backprop_trace -f - <&-"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "standard input is closed" in done.stderr
+    done = subprocess.run([*CLI, "y = x", "--at", "x=1", "-o", "-"], capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2 and "-o -" in done.stderr and not (tmp_path / "-").exists()
+    lines = ["v0 = x"] + [f"v{i} = sin(v{i - 1})" for i in range(1, 60)]
+    (tmp_path / "chain.txt").write_text("\n".join(lines))
+    done = subprocess.run([*CLI, "-q", "--file", str(tmp_path / "chain.txt"), "--at", "x=0.5",
+                           "-o", str(tmp_path / "out")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    done = subprocess.run([*CLI, "tangent", "-q", "y = 1/x", "--at", "x=0.1", "-o",
+                           str(tmp_path / "plots")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = subprocess.run([*CLI, "--file", str(fifo)], capture_output=True, text=True,
+                          timeout=60)  # no writer: it must not wait forever
+    assert done.returncode == 2 and "no equation" in done.stderr

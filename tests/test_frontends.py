@@ -256,3 +256,74 @@ def test_a_recorded_functions_garbage_is_collected():
     finally:
         gc.callbacks.remove(count)
     assert collections and gc.isenabled()  # the collector ran while the function did
+
+
+HOSTILE_NAMES = ['input; open("PWNED","w").write("1"); z', "<script>alert(1)</script>",
+                 "$ <img src=x onerror=alert(1)> $", "\\input{/etc/passwd}\\write18", "a\x00b",
+                 "a\x1b[2Jb", "2", "x y", "_private"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_names_from_sympy_and_python_are_the_lexers_names_or_refused(name, tmp_path):
+    with pytest.raises(bt.TraceError, match="cannot name"):
+        bt.trace(sp.Symbol(name) * sp.Symbol("x"), at={name: 1.0, "x": 2.0})
+    with pytest.raises(bt.TraceError, match="cannot name"):
+        bt.trace(sp.Function(name)(sp.Symbol("x")) if name.isidentifier() else
+                 sp.Eq(sp.Symbol(name), sp.Symbol("x")))
+    namespace = {}
+    if name.isidentifier():
+        exec(f"def f({name}, x): return {name} * x", namespace)  # a test's own function
+        with pytest.raises(bt.TraceError, match="cannot name"):
+            bt.trace(namespace["f"], at={name: 1.0, "x": 2.0})
+
+
+def test_letters_of_other_scripts_name_variables_everywhere():
+    x = sp.Symbol("损失")
+    t = bt.trace(x**2, at={"损失": 3.0})
+    assert t.grad == {"损失": 6.0}
+    assert bt.trace("손실 = w^2", at={"w": 2}).output == "손실"
+
+
+def test_a_users_e_and_pi_are_variables_the_constants_are_constants():
+    e, x, pi = sp.symbols("e x pi")
+    t = bt.trace(e * x + sp.E, at={"e": 2, "x": 3})
+    assert t.value == pytest.approx(6 + np.e) and t.grad == {"e": 3.0, "x": 2.0}
+    assert t.check().ok
+    with pytest.raises(bt.GraphError, match="no value for pi"):
+        bt.trace(pi * x, at={"x": 1.0})  # never silently 3.14…
+    assert bt.trace(pi * x).inputs == ("pi", "x")
+    with pytest.raises(bt.GraphError, match="no value for pi"):
+        bt.trace(lambda pi, x: pi * x, at={"x": 2.0})
+    assert bt.trace(lambda e, x: e * x).inputs == ("e", "x")
+    assert bt.trace("y = e*x", at={"x": 1}).value == pytest.approx(np.e)  # typed: the constant
+
+
+def test_identity_outputs_builtin_max_and_foreign_values():
+    assert bt.trace(lambda a, b: b, at={"a": 1.0, "b": 2.0}).grad == {"a": 0.0, "b": 1.0}
+    t = bt.trace(lambda a, b: max(a, b), at={"a": 1.0, "b": 2.0})
+    assert t.value == 2.0 and t.grad == {"a": 0.0, "b": 1.0}
+    kept = []
+    bt.trace(lambda x: kept.append(x * 2) or x * 2, at={"x": 1.0})
+    with pytest.raises(bt.TraceError, match="another trace"):
+        bt.trace(lambda y: kept[0], at={"y": 1.0})
+
+
+def test_sympy_inputs_that_broke_the_walk():
+    x = sp.Symbol("x")
+    with pytest.raises(bt.TraceError, match="max_number_digits"):
+        bt.trace(x * sp.Integer(10**5000))
+    with pytest.raises(bt.TraceError, match="max_number_digits"):
+        bt.trace(x * sp.Rational(10**5000 + 1, 3))
+    with pytest.raises(bt.TraceError, match="no arguments"):
+        bt.trace(sp.Function("g")() * x)
+    with pytest.raises(bt.TraceError, match=r"sp\.sin"):
+        bt.trace(sp.Function("sin")(x))
+    deep = x
+    for _ in range(199):
+        deep = sp.sin(deep)
+    assert len(bt.trace(deep).tape) == 200  # inside max_depth: no RecursionError
+    import time
+
+    start = time.perf_counter()
+    assert len(bt.trace(sp.Add(*sp.symbols("a0:3000"))).inputs) == 3000
+    assert time.perf_counter() - start < 10  # linear, not n² (bench_bounds.py times 6,000)

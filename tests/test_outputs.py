@@ -196,3 +196,69 @@ def test_large_graphs_keep_outputs_compact(tmp_path):
     doc = json.loads((tmp_path / "trace.json").read_text())
     assert doc["grad_expr"] is None and doc["adjoint_expr"]["x"].startswith("∂v79/∂")
     assert "\\frac{\\partial v_{79}}{\\partial x} =" in (tmp_path / "steps.md").read_text()
+
+
+def test_the_lock_file_is_never_followed_through_a_link(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim"
+    (out / ".backprop-trace.lock").symlink_to(victim)
+    with pytest.raises(bt.RenderError, match="symbolic link"):
+        bt.trace("y = x", at={"x": 1}).render(out)
+    assert not victim.exists()
+
+
+def test_a_folder_with_a_temp_files_name_is_left_alone(tmp_path):
+    (tmp_path / ".index.html.x.tmp").mkdir()
+    bt.trace("y = x", at={"x": 1}).render(tmp_path)
+    assert (tmp_path / ".index.html.x.tmp").is_dir()
+
+
+def test_too_little_disk_space_is_said_before_writing(tmp_path, monkeypatch):
+    import shutil
+
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage._replace(free=1_000_000))
+    with pytest.raises(bt.RenderError, match="MB free"):
+        bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4}).render(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] in ([], [".backprop-trace.lock"])
+
+
+def test_a_failed_write_leaves_no_partial_set(tmp_path, monkeypatch):
+    from backprop_trace.outputs import folder
+
+    real, calls = folder.write_atomically, []
+
+    def failing(target, data):
+        calls.append(target)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        return real(target, data)
+
+    monkeypatch.setattr(folder, "write_atomically", failing)
+    with pytest.raises(bt.RenderError, match="No space left"):
+        bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4}).render(tmp_path)
+    assert not list(tmp_path.glob("step-*"))
+
+
+def test_png_frames_are_slide_sized(tmp_path):
+    from PIL import Image
+
+    t = bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4})
+    paths = t.render(tmp_path, formats=("png",))
+    assert Image.open(paths[0]).size == (1920, 1080)
+    four = t.frames("png", aspect="4:3", png_size="3840x2880")
+    import io
+
+    assert Image.open(io.BytesIO(four[0])).size == (3840, 2880)
+    with pytest.raises(bt.OptionError, match="png_size"):
+        t.frames("png", png_size="100000x2")
+
+
+def test_conversion_time_is_estimated_before_writing(tmp_path):
+    text = "y = " + " + ".join(f"x{i}" for i in range(60))
+    t = bt.trace(text, at={f"x{i}": 1 for i in range(60)},
+                 limits=bt.Limits(max_convert_seconds=0.5))
+    with pytest.raises(bt.RenderError, match="max_convert_seconds"):
+        t.render(tmp_path, formats=("pdf",))
+    assert not list(tmp_path.glob("step-*"))

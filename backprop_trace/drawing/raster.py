@@ -21,6 +21,7 @@ FORMATS: Final = ("svg", "png", "pdf")
 SLIDE_PIXELS: Final = (1920, 1080)
 """A PNG frame's default size: a 16:9 slide full HD (a 4:3 frame is 1440×1080)."""
 _FONT: Final = "DejaVu Sans"
+_SIZE: Final = re.compile(r'(<svg[^>]*?) width="[\d.]+" height="[\d.]+"')
 
 
 def convert_svg(svg: str, fmt: str, png_size: tuple[int, int] = SLIDE_PIXELS) -> bytes:
@@ -40,6 +41,8 @@ def png_pixels(svg: str, png_size: tuple[int, int] = SLIDE_PIXELS) -> tuple[int,
     if size is None:
         return png_size
     width, height = float(size.group(1)), float(size.group(2))
+    if abs(width / height - png_size[0] / png_size[1]) < 0.005 * png_size[0] / png_size[1]:
+        return png_size  # the slide's own shape (its size written to two decimals)
     scale = min(png_size[0] / width, png_size[1] / height)
     return (min(png_size[0], max(1, round(width * scale))),
             min(png_size[1], max(1, round(height * scale))))
@@ -49,8 +52,10 @@ def _png(svg: str, png_size: tuple[int, int]) -> bytes:
     import resvg_py
 
     width, height = png_pixels(svg, png_size)
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width, height=height,
-                                       skip_system_fonts=True,
+    # the frame's own size set to the pixels wanted (its viewBox scales into them): exactly
+    # width × height, where resvg's own fitting would round a side down
+    svg = _SIZE.sub(f'\\1 width="{width}" height="{height}"', svg, count=1)
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True,
                                        font_files=[font_path(False), font_path(True)],
                                        font_family=_FONT, sans_serif_family=_FONT))
 
