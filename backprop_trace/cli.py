@@ -29,6 +29,7 @@ from .drawing.style import (
     THEMES,
 )
 from .errors import TraceError
+from .names import VERSION_STYLES
 
 __all__ = ["main", "parse_at", "UsageError"]
 
@@ -143,6 +144,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="input values, e.g. x=-2,y=5 or x=[1,2,2] (repeatable)")
     parser.add_argument("--wrt", metavar="NAMES", help="differentiate only with respect to "
                                                        "these inputs (comma-separated)")
+    parser.add_argument("--data", metavar="NAMES", help="inputs that are data (targets, "
+                        "labels), drawn greyed and not differentiated (comma-separated)")
+    parser.add_argument("--versions", default="superscript", choices=VERSION_STYLES,
+                        help="how a rebound name's versions read: h⁽¹⁾, h⁽²⁾ (superscript) "
+                             "or h, h′ (primes)")
     parser.add_argument("--output", metavar="NAME", help="the output equation when several "
                                                          "could be")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -213,17 +219,20 @@ def _trace(args: argparse.Namespace) -> Any:
 
     at = parse_at(args.at) if args.at else None
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
+    data = [w.strip() for w in args.data.split(",") if w.strip()] if args.data else None
+    given = {"at": at, "wrt": wrt, "output": args.output, "data": data,
+             "versions": args.versions}
     equations = list(args.equations)
     if args.file is not None:
         text = _read_file(args.file)
         try:  # errors point at the file's line
-            return trace([text, *equations], at=at, wrt=wrt, output=args.output)
+            return trace([text, *equations], **given)
         except ParseError as exc:
             where = "standard input" if args.file == "-" else args.file
             raise ParseError(f"{where}: {exc}") from None
     if not equations:
         raise UsageError("give the equations as arguments or with --file (see --help)")
-    return trace(equations, at=at, wrt=wrt, output=args.output)
+    return trace(equations, **given)
 
 
 def _read_file(path: str) -> str:
@@ -449,8 +458,9 @@ def _printable(text: str) -> str:
     return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-_VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--output", "-o", "--out", "--format",
-                                   "--theme", "--rankdir", "--granularity", "--steps", "-f",
+_VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--data", "--versions", "--output", "-o",
+                                   "--out", "--format", "--theme", "--rankdir", "--granularity",
+                                   "--steps", "-f",
                                    "--file", "--aspect", "--constants", "--png-size"})
 
 

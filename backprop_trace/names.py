@@ -12,12 +12,14 @@ from typing import Any, Final
 
 __all__ = ["pretty_name", "latex_name", "fmt_number", "superscript", "clean_text",
            "short_fraction", "is_short_fraction", "fmt_products",
-           "MAX_DENOMINATOR", "plain_name", "version_name", "OUTPUT_NAMES", "shape_text"]
+           "MAX_DENOMINATOR", "plain_name", "version_names", "split_version", "code_name",
+           "VERSION_STYLES", "OUTPUT_NAMES", "shape_text", "fresh_stem"]
 
 _SUB: Final = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _PLAIN_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _SUP: Final = str.maketrans("0123456789-+()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾")
 _SUPERSCRIPT_DIGITS: Final = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PLAIN_SUPERSCRIPTS: Final = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NAME_RE: Final = re.compile(r"^(?![\d.])(.*?[^\d_])_?(\d+)$")
 """A name with an index (``x1``, ``x_12``, ``w0``); a number such as ``0.5`` never matches."""
 _GREEK_WORDS: Final = {
@@ -32,13 +34,68 @@ MAX_DENOMINATOR: Final = 99
 
 _PRIMES: Final = ("", "′", "″", "‴")
 OUTPUT_NAMES: Final = ("y", "f", "out", "output")
+_STEMS: Final = ("u", "v", "s", "r", "q", "m", "n", "k", "g", "e")
+
+
+def fresh_stem(taken: set[str] | frozenset[str], preferred: str = "u") -> str:
+    """The letter generated names take (``u`` → u₁, u₂, …): the first of ``preferred`` and a
+    few others that no user's name equals or extends with an index (a user's ``u`` or
+    ``u1``, ``u_2``, ``u⁽¹⁾`` rules ``u`` out), so ``∂u₂/∂u`` never appears.
+
+    >>> fresh_stem({"x", "y"}), fresh_stem({"u", "x"}), fresh_stem({"u1", "v"})
+    ('u', 'v', 's')
+    """
+    stems = {split_version(name)[0].rstrip("0123456789").rstrip("_") for name in taken}
+    # each name rules out one stem at most: among len(taken) + 1 candidates one is free
+    candidates = (preferred, *_STEMS, *(preferred * k for k in range(2, len(taken) + 3)))
+    return next(stem for stem in candidates if stem not in stems)
 """Names an unnamed output takes, the first the system does not use."""
 
 
-def version_name(name: str, k: int) -> str:
-    """The name of the ``k``-th assignment (0-based) of a rebound name: ``c``, ``c′``, ``c″``,
-    ``c‴``, then ``c_4``."""
-    return name + (_PRIMES[k] if k < len(_PRIMES) else f"_{k}")
+VERSION_STYLES: Final = ("superscript", "primes")
+"""How the versions of a rebound name read: h⁽¹⁾, h⁽²⁾ (a prime reads as a derivative in a
+calculus course), or h, h′, h″ on request."""
+_VERSION_RE: Final = re.compile(r"^(.+?)((?:⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾)|[′″‴]|(?:_\d+))$")
+
+
+def version_names(name: str, count: int, style: str = "superscript",
+                  parameter: bool = False) -> list[str]:
+    """The names of ``count`` assignments of ``name``, in order (after the parameter's own
+    value, named ``name`` itself, when ``parameter``): one assignment keeps the name;
+    several read ``h⁽¹⁾, h⁽²⁾, …`` or, in ``"primes"`` style, ``h, h′, h″, h‴, h_4, …``.
+
+    >>> version_names("c", 2), version_names("c", 1), version_names("h", 2, parameter=True)
+    (['c⁽¹⁾', 'c⁽²⁾'], ['c'], ['h⁽¹⁾', 'h⁽²⁾'])
+    >>> version_names("c", 3, "primes"), version_names("h", 1, "primes", parameter=True)
+    (['c', 'c′', 'c″'], ['h′'])
+    """
+    if style == "primes":
+        start = 1 if parameter else 0
+        return [name + (_PRIMES[k] if k < len(_PRIMES) else f"_{k}")
+                for k in range(start, start + count)]
+    if count == 1 and not parameter:
+        return [name]
+    return [f"{name}⁽{str(k).translate(_SUPERSCRIPT_DIGITS)}⁾" for k in range(1, count + 1)]
+
+
+def split_version(name: str) -> tuple[str, str]:
+    """A versioned name's stem and its version mark: ``h⁽²⁾`` → (``h``, ``⁽²⁾``), ``c′`` →
+    (``c``, ``′``); any other name → (name, "")."""
+    m = _VERSION_RE.match(name)
+    if m is None or m.group(2).startswith("_"):
+        return name, ""
+    return m.group(1), m.group(2)
+
+
+def code_name(name: str) -> str:
+    """A name as a Python identifier in the code listing: ``h⁽²⁾`` → ``h_v2``, ``c′`` →
+    ``c_p1``."""
+    stem, mark = split_version(name)
+    if not mark:
+        return name
+    if mark[0] == "⁽":
+        return f"{stem}_v{mark[1:-1].translate(_PLAIN_SUPERSCRIPTS)}"
+    return f"{stem}_p{_PRIMES.index(mark)}"
 
 
 @lru_cache(maxsize=8192)  # every caption and label names its nodes again
@@ -50,6 +107,9 @@ def pretty_name(name: str) -> str:
     ('x₁₂', '0.5', '1e-3', 'π')
     """
     name = name.split("#", 1)[0]
+    stem, mark = split_version(name)
+    if mark:
+        return pretty_name(stem) + mark
     if name in _GREEK_WORDS:
         return _GREEK_WORDS[name]
     m = _NAME_RE.match(name)
@@ -68,6 +128,11 @@ def latex_name(name: str) -> str:
     name = name.split("#", 1)[0]
     if name[:1].isdigit() or name[:1] == ".":
         return name  # a number, as typed
+    stem, mark = split_version(name)
+    if mark:
+        version = ("^{(" + mark[1:-1].translate(_PLAIN_SUPERSCRIPTS) + ")}" if mark[0] == "⁽"
+                   else "'" * (_PRIMES.index(mark)))
+        return "{" + latex_name(stem) + "}" + version
     m = _NAME_RE.match(name)
     stem, sub = (m.group(1), m.group(2)) if m else (name, "")
     if stem in _GREEK_WORDS or stem == "lambda":

@@ -32,7 +32,7 @@ from .errors import GraphError, OptionError, RenderError, TraceError
 from .graph import Tape, build_tape
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
-from .names import clean_text
+from .names import VERSION_STYLES, clean_text
 from .notebook import Frame, player_html, slider_widget
 from .outputs import write_outputs
 from .parsing import System, parse
@@ -46,6 +46,7 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
           at: Mapping[str, Any] | None = None,
           wrt: str | Iterable[str] | None = None, output: str | None = None,
           shapes: Mapping[str, Sequence[int]] | None = None,
+          data: str | Iterable[str] | None = None, versions: str = "superscript",
           limits: Limits = DEFAULT_LIMITS) -> Trace:
     """Trace the chain rule through an expression or equation system.
 
@@ -53,7 +54,9 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
     gives input values (numbers, vectors, matrices: numpy arrays or nested lists); ``wrt``
     restricts the inputs differentiated; ``output`` picks the output equation when several
     could be; ``shapes`` gives inputs' shapes without values (``{"x": (3,), "A": (3, 3)}``)
-    for symbolic matrix calculus.
+    for symbolic matrix calculus; ``data`` names inputs that are data (targets, labels:
+    ``data=["y", "t"]``), drawn greyed and not differentiated; ``versions`` is how a rebound
+    name's versions read: ``"superscript"`` (h⁽¹⁾, h⁽²⁾) or ``"primes"`` (h, h′, h″).
 
     >>> t = trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4})
     >>> t.grad
@@ -68,10 +71,13 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
     if output is not None and not isinstance(output, str):
         raise OptionError(f"output must name an equation, got {type(output).__name__}")
     # a Python function runs with the collector on: its own garbage is its own business
-    system = _equations(source, more, at, limits)
+    if versions not in VERSION_STYLES:
+        raise OptionError(f"unknown versions {versions!r:.40} (must be one of "
+                          f"{list(VERSION_STYLES)})")
+    system = _equations(source, more, at, limits, versions)
     with collector_paused():
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
-        wrt_names = _check_wrt(tape, wrt)
+        wrt_names = _check_wrt(tape, wrt, data)
         values = forward(tape, at, limits) if at is not None else None
         node_shapes = _shapes(tape, values, {**system.shapes, **_check_shapes(tape, shapes)})
         if values is None:
@@ -118,13 +124,13 @@ def _check_shapes(tape: Tape, shapes: Mapping[str, Sequence[int]] | None
 
 
 def _equations(source: Any, more: tuple[str, ...], at: Mapping[str, Any] | None,
-               limits: Limits) -> System:
+               limits: Limits, versions: str = "superscript") -> System:
     """The equations of any front end: text (parsed), a Python function (recorded) or a sympy
     expression or equation (walked)."""
     if isinstance(source, str) or (isinstance(source, (list, tuple)) and
                                    all(isinstance(s, str) for s in source)):
         sources = [source] if isinstance(source, str) else list(source)
-        return parse([*sources, *more], limits)
+        return parse([*sources, *more], limits, versions)
     if more:
         raise TraceError("more equations can only follow text equations")
     sympy = sys.modules.get("sympy")  # a sympy object exists only if sympy is imported
@@ -135,23 +141,43 @@ def _equations(source: Any, more: tuple[str, ...], at: Mapping[str, Any] | None,
     if callable(source):
         from .frontends.record import record
 
-        return record(source, at, limits, apply_op)
+        return record(source, at, limits, apply_op, versions)
     raise TraceError(f"cannot trace a {type(source).__name__}: give the equations as text, a "
                      f"Python function or a sympy expression")
 
 
-def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None) -> tuple[str, ...]:
+def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None,
+               data: str | Iterable[str] | None = None) -> tuple[str, ...]:
+    """The inputs differentiated: ``wrt`` (default every input), less those named ``data``."""
     inputs = tape.input_names
-    if wrt is None:
-        return inputs
-    names = [wrt] if isinstance(wrt, str) else list(wrt) if isinstance(wrt, Iterable) else None
-    if names is None or not all(isinstance(w, str) for w in names):
-        raise GraphError(f"wrt must name inputs (a name or a list of names), got {wrt!r:.40}")
-    for name in names:
+    chosen = list(inputs) if wrt is None else _input_names(tape, wrt, "wrt")
+    if data is None:
+        return tuple(dict.fromkeys(chosen))
+    constant = set(_input_names(tape, data, "data"))
+    if wrt is not None and constant & set(chosen):
+        both = ", ".join(sorted(constant & set(chosen)))
+        raise OptionError(f"{both} cannot be both data and differentiated (wrt): name each "
+                          f"input in one of them")
+    kept = [name for name in chosen if name not in constant]
+    if not kept:
+        raise OptionError("every input is data: leave at least one input out of data= to "
+                          "differentiate")
+    return tuple(dict.fromkeys(kept))
+
+
+def _input_names(tape: Tape, names: str | Iterable[str], what: str) -> list[str]:
+    inputs = tape.input_names
+    listed = [names] if isinstance(names, str) else list(names) \
+        if isinstance(names, Iterable) else None
+    if listed is None or not all(isinstance(w, str) for w in listed):
+        raise GraphError(f"{what} must name inputs (a name or a list of names), got "
+                         f"{names!r:.40}")
+    for name in listed:
         if name not in inputs:
-            raise GraphError(f"cannot differentiate with respect to {name!r}: it is not an "
-                             f"input (inputs: {', '.join(inputs) or 'none'})")
-    return tuple(dict.fromkeys(names))
+            doing = "differentiate with respect to" if what == "wrt" else "treat as data"
+            raise GraphError(f"cannot {doing} {name!r}: it is not an input (inputs: "
+                             f"{', '.join(inputs) or 'none'})")
+    return listed
 
 
 class Trace:

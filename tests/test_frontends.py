@@ -1,8 +1,10 @@
 """Inputs as people already write them: Python functions, programs with reassignment, sympy
 expressions and D2L's notation trace like typed equations, against independent oracles."""
 
+import ast
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -14,6 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import backprop_trace as bt
+from backprop_trace.printing.listing import backward_listing
 
 MICROGRAD = """c = a + b
 d = a * b + b**3
@@ -51,15 +54,20 @@ def check_micrograd_numbers(t):
 def test_micrograd_program_as_a_python_function():
     t = bt.trace(micrograd_program, at=AT)
     check_micrograd_numbers(t)
-    assert {"c", "c′", "c″", "d", "d′", "d″", "e", "f", "g", "g′"} <= set(t.tape.names)
-    assert t.output == "g′"  # the last assignment to g
+    assert {"c⁽¹⁾", "c⁽²⁾", "c⁽³⁾", "d⁽¹⁾", "d⁽²⁾", "d⁽³⁾", "e", "f", "g⁽¹⁾",
+            "g⁽²⁾"} <= set(t.tape.names)
+    assert t.output == "g⁽²⁾"  # the last assignment to g
     assert t.check().ok
+    primes = bt.trace(micrograd_program, at=AT, versions="primes")
+    assert {"c", "c′", "c″", "d", "d′", "d″", "e", "f", "g", "g′"} <= set(primes.tape.names)
+    assert primes.output == "g′" and primes.grad == t.grad
 
 
 def test_micrograd_program_as_text_and_from_a_file(tmp_path):
     t = bt.trace(MICROGRAD, at=AT)
     check_micrograd_numbers(t)
-    assert t.output == "g′" and t.check().ok
+    assert t.output == "g⁽²⁾" and t.check().ok
+    assert bt.trace(MICROGRAD, at=AT, versions="primes").output == "g′"
     path = tmp_path / "micrograd.txt"
     path.write_text("# micrograd's README\n" + MICROGRAD + "\n")
     done = subprocess.run([sys.executable, "-m", "backprop_trace", "--file", str(path), "--at",
@@ -177,7 +185,7 @@ def test_d2l_chained_definition_and_functions_inlined():
 
 def test_programs_read_in_order_and_say_so_when_they_cannot_be():
     t = bt.trace("c = a + b\nc = c * 2\nc += 1", at={"a": 1, "b": 2})
-    assert t.output == "c″" and t.value == 7.0 and t.grad == {"a": 2.0, "b": 2.0}
+    assert t.output == "c⁽³⁾" and t.value == 7.0 and t.grad == {"a": 2.0, "b": 2.0}
     with pytest.raises(bt.ParseError, match="read as a program, in order"):
         bt.trace("c = d + 1; d = 2; c = c + d")
     with pytest.raises(bt.ParseError, match="c is used before it is assigned"):
@@ -327,3 +335,33 @@ def test_sympy_inputs_that_broke_the_walk():
     start = time.perf_counter()
     assert len(bt.trace(sp.Add(*sp.symbols("a0:3000"))).inputs) == 3000
     assert time.perf_counter() - start < 10  # linear, not n² (bench_bounds.py times 6,000)
+
+
+def test_names_a_student_reads_correctly():
+    """Versions read h⁽¹⁾, h⁽²⁾ (a prime reads as a derivative); a rebound parameter keeps its
+    name for the value passed in; generated names never equal or extend a user's name; the
+    code listing names every version as a Python identifier."""
+
+    def rnn(h, w, u, x1, x2, b):
+        h = np.tanh(w * h + u * x1 + b)
+        h = np.tanh(w * h + u * x2 + b)
+        return h
+
+    t = bt.trace(rnn, at=dict(h=0, w=0.5, u=1.2, x1=1, x2=-1, b=0.1))
+    assert "h⁽¹⁾" in t.values and "h⁽²⁾" in t.values and t.output == "h⁽²⁾"
+    assert t.check().ok
+    generated = [n for n, k in zip(t.tape.names, t.tape.kinds) if k.name == "OPERATION"
+                 and n not in ("h⁽¹⁾", "h⁽²⁾")]
+    assert generated and all(not re.fullmatch(r"u_?\d*", n) for n in generated)  # u is a weight
+    both = bt.trace("y = v1*x + u", at={"v1": 1, "x": 2, "u": 3})
+    assert set(both.values) - set(both.inputs) == {"s1", "y"}  # neither u₁ nor v₁
+    assert "u1" in bt.trace("f = (x + y) * z").tape.names  # DESIGN.md's names, unchanged
+    for trace in (t, bt.trace("c = a + b\nc += c * b", at={"a": 1, "b": 2}, versions="primes")):
+        listing = backward_listing(trace.description)
+        ast.parse(listing)  # every name a Python identifier: h_v1, c_p1
+        assert "h_v1" in listing or "c_p1" in listing
+    with_primes = bt.trace(rnn, at=dict(h=0, w=0.5, u=1.2, x1=1, x2=-1, b=0.1),
+                           versions="primes")
+    assert with_primes.output == "h″" and with_primes.grad == t.grad
+    with pytest.raises(bt.OptionError, match="versions"):
+        bt.trace("y = x", versions="ticks")

@@ -24,10 +24,11 @@ def test_operations_are_kept_as_typed():
     assert args_of(G, "y") == ("u1", "u2")
 
 
-def test_intermediate_names_skip_user_names_and_follow_forward_order():
-    G = graph("u1 = a + b; y = sin(u1) * cos(a)")
-    assert G.graph["order"] == ("a", "b", "u1", "u2", "u3", "y")
-    assert G.nodes["u2"]["op"] == "sin" and G.nodes["u3"]["op"] == "cos"
+def test_intermediate_names_never_extend_a_users_name_and_follow_forward_order():
+    G = graph("u1 = a + b; y = sin(u1) * cos(a)")  # the user has u₁: no u₂ beside it
+    assert G.graph["order"] == ("a", "b", "u1", "v1", "v2", "y")
+    assert G.nodes["v1"]["op"] == "sin" and G.nodes["v2"]["op"] == "cos"
+    assert graph("y = u * sin(x)").graph["order"] == ("u", "x", "v1", "y")
 
 
 def test_constants_are_nodes_one_per_occurrence():

@@ -19,7 +19,7 @@ from .metrics import block_width, text_width, wrap_text
 from .views import FrameView
 
 __all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "wrap_at_equals",
-           "gradient_rows"]
+           "gradient_rows", "split_at_port"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class NodeBox:
     gate_width: float
     width: float
     height: float
+    beside: float = 0.0
+    """The gradient's column starts this far right of the header's left edge, on the
+    header's line (0: the gradient is on lines of its own below)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,18 @@ class LabelBlock:
     """The local partial's lines (a long one wraps at its ``=`` signs)."""
     width: float
     height: float
+    port: int = 0
+    """The wire crosses the block in the middle of field ``port`` of its PORT_FIELDS equal
+    fields (left to right in TB, top to bottom in LR), so the local partial and the gradient
+    each get the room they need, not the wider one's twice."""
+    vertical: bool = False
+    """The wire runs down through the block (TB), not across it (LR)."""
+
+    @property
+    def wire_offset(self) -> float:
+        """Where the wire crosses the block, from its left (TB) or top (LR) side."""
+        across = self.width if self.vertical else self.height
+        return (self.port + 0.5) * across / style.PORT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -73,10 +88,11 @@ def backward_mark(rankdir: str) -> str:
 
 
 def measure(desc: Description, master: FrameView, rankdir: str, constants: str = "gate",
-            wrap: bool = False) -> Boxes:
+            wrap: bool = False, beside: bool = False) -> Boxes:
     """Every drawn box at its widest (``master`` holds each node's widest gradient line);
     ``constants="gate"`` draws constants inside their gates, not as nodes; ``wrap`` breaks
-    long local partials into lines."""
+    long local partials into lines; ``beside`` puts a node's gradient beside its header
+    line, not under it, top to bottom (lower boxes, for long chains)."""
     tape = desc.data.tape
     pad, line = style.NODE_PADDING, style.LINE_HEIGHT * style.FONT_SIZE
     nodes = {}
@@ -102,7 +118,12 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
             widths.append(block_width(value, style.FONT_SIZE))
             rows += value.count("\n") + 1
         gradient = master.gradients.get(name)
-        if gradient is not None:
+        column = 0.0
+        if gradient is not None and beside and rows == 1 and "\n" not in gradient:
+            # one line, never wrapped: the column is as wide as the widest line any frame shows
+            column = widths[0] + style.COLUMN_GAP * style.FONT_SIZE
+            widths[0] = column + text_width(gradient, style.FONT_SIZE)
+        elif gradient is not None:
             lines = gradient_rows(gradient, max(widths))
             widths.append(max(block_width(t, style.FONT_SIZE) for t in lines))
             rows += sum(t.count("\n") + 1 for t in lines)
@@ -112,7 +133,7 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
             gate_width = text_width(gate, style.GATE_FONT_SIZE) + 2 * style.GATE_PADDING
         nodes[i] = NodeBox(i, kind, gate, shown, expression, value, inline,
                            gradient is not None, gate_width, gate_width + max(widths) + 2 * pad,
-                           rows * line + 2 * pad)
+                           rows * line + 2 * pad, column)
     labels = {}
     edge_line = style.LINE_HEIGHT * style.EDGE_FONT_SIZE
     mark = backward_mark(rankdir)
@@ -122,19 +143,30 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
         back_width = text_width(back, style.EDGE_FONT_SIZE)
         local = wrap_at_equals(local_label(step), back_width) if wrap else \
             (local_label(step),)
-        wide = max(back_width, *(text_width(t, style.EDGE_FONT_SIZE) for t in local))
+        local_width = max(text_width(t, style.EDGE_FONT_SIZE) for t in local)
+        wide = max(back_width, local_width)
         via = tape.index[step.via]
         if rankdir == "LR":  # the local partial above the wire, the gradient below, centred
             width = wide + 2 * style.LABEL_PADDING
-            height = 2 * len(local) * edge_line + style.WIRE_CLEARANCE
-        else:  # the wire runs down the middle: the local partial left of it, the gradient right
-            width = 2 * (wide + style.WIRE_GAP)
+            half = style.WIRE_CLEARANCE / 2
+            height, port = split_at_port(len(local) * edge_line + half, edge_line + half)
+        else:  # the wire runs down through it: the local partial left of it, the gradient right
+            width, port = split_at_port(local_width + style.WIRE_GAP,
+                                        back_width + style.WIRE_GAP)
             height = len(local) * edge_line + style.LABEL_PADDING
         labels[(via, step.position)] = LabelBlock(via, step.position, step.index, local,
-                                                  width, height)
+                                                  width, height, port, rankdir != "LR")
     edges = tuple((v, position, a) for v in drawn for position, a in enumerate(tape.args[v])
                   if a in nodes)
     return Boxes(nodes, labels, edges, rankdir)
+
+
+def split_at_port(before: float, after: float) -> tuple[float, int]:
+    """The smallest length of a block of PORT_FIELDS equal fields, and the field the wire
+    crosses it in, that leave ``before`` and ``after`` clear on either side of the wire."""
+    n = style.PORT_FIELDS
+    best = min(((max(before * n / (j + 0.5), after * n / (n - j - 0.5)), j) for j in range(n)))
+    return best
 
 
 def wrap_at_equals(text: str, width: float) -> tuple[str, ...]:

@@ -5,16 +5,15 @@ user-derived text reaches it through ``html()``."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from html import escape
+from typing import Final
 
 import graphviz
 
 from ..describe import Description
 from ..errors import OptionError
-from ..graph import NodeKind, Tape
+from ..graph import NodeKind
 from ..names import pretty_name
-from ..ops import OPS
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
 from .boxes import Boxes, backward_mark
@@ -23,7 +22,7 @@ from .style import Theme
 from .views import FrameView
 
 __all__ = ["html", "dot_source", "layout_source", "node_id", "label_id", "forward_edge_id",
-           "check_rankdir", "first_layer_inputs"]
+           "check_rankdir", "ORDERINGS"]
 
 
 def html(text: str) -> str:
@@ -49,56 +48,48 @@ def check_rankdir(rankdir: str, choices: tuple[str, ...] = style.RANKDIRS) -> st
     return rankdir
 
 
+ORDERINGS: Final = ("in", "free")
+"""An operation's arguments in the order of its formula ("in"), or in whatever order crosses
+fewest wires ("free")."""
+
+
 def layout_source(desc: Description, boxes: Boxes, large: bool = False,
-                  layered: bool = True) -> str:
+                  ordering: str = "in", ranksep: float = style.LAYOUT_RANKSEP) -> str:
     """Boxes of the measured sizes (in inches) and edges; an edge that carries gradient runs
-    through its label block, entering and leaving it at the middle of opposite sides, so the
-    wire crosses the block straight between the text above and below it. ``layered`` puts
-    the first layer's inputs in the first rank (it makes the layout of a graph too large to
-    read several times slower: 16 s instead of 4 at 1,286 nodes)."""
+    through its label block, a record of PORT_FIELDS fields the wire enters and leaves in
+    the field that leaves each text its room. Inputs are placed beside the operation that
+    first uses them (a later time step's input beside that step, a target beside the loss),
+    as the layout engine does by itself. ``ordering`` is one of ORDERINGS; ``ranksep`` the
+    gap between ranks in inches."""
     rankdir = check_rankdir(boxes.rankdir)
     enter, leave = ("w", "e") if rankdir == "LR" else ("n", "s")
     lines = [f"digraph layout {{rankdir={rankdir} nodesep={style.GRAPH_ATTRIBUTES['nodesep']} "
-             f"ranksep={style.LAYOUT_RANKSEP} ordering=in",
+             f"ranksep={ranksep:g}" + (" ordering=in" if ordering == "in" else ""),
              'node [shape=box fixedsize=true label=""]', "edge [arrowhead=none]"]
     if large:
         lines.append(" ".join(f"{k}={v}" for k, v in style.LARGE_GRAPH_ATTRIBUTES.items()))
+    # each node with an empty margin across the wires' way (WIRE_MARGIN): a wire that leaves
+    # a box sideways runs that far from the boxes beside it
+    margin = 2 * style.WIRE_MARGIN
+    across = (0.0, margin) if rankdir == "TB" else (margin, 0.0)
     for box in boxes.nodes.values():
-        lines.append(f"{node_id(box.node)} [width={box.width / 72:.4f} "
-                     f"height={box.height / 72:.4f}]")
-    inputs = [node_id(i) for i in first_layer_inputs(desc.data.tape, boxes.nodes)] \
-        if layered else []
-    if len(inputs) > 1:  # the inputs side by side in the first rank, as textbooks draw them
-        lines.append(f"{{rank=min {' '.join(inputs)}}}")
+        lines.append(f"{node_id(box.node)} [width={(box.width + across[0]) / 72:.4f} "
+                     f"height={(box.height + across[1]) / 72:.4f}]")
     for v, position, a in boxes.edges:
         block = boxes.labels.get((v, position))
         if block is None:
             lines.append(f"{node_id(a)} -> {node_id(v)}")
             continue
         lid = label_id(v, position)
-        lines.append(f"{lid} [width={block.width / 72:.4f} height={block.height / 72:.4f}]")
-        lines.append(f"{node_id(a)} -> {lid} [headport={enter}]")
-        lines.append(f"{lid} -> {node_id(v)} [tailport={leave} weight=2]")
+        lines.append(f"{lid} [shape=record label=\"{_FIELDS}\" width={block.width / 72:.4f} "
+                     f"height={block.height / 72:.4f}]")
+        lines.append(f"{node_id(a)} -> {lid}:p{block.port}:{enter}")
+        lines.append(f"{lid}:p{block.port}:{leave} -> {node_id(v)} [weight=2]")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def first_layer_inputs(tape: Tape, drawn: Collection[int]) -> list[int]:
-    """The drawn inputs used before any activation (a one-argument function such as tanh or
-    exp): those go in the first rank. A later layer's weights (used after an activation) stay
-    beside the layer that uses them, so a network reads layer by layer."""
-    layer = [0] * len(tape)
-    operations = tape.operation_nodes.tolist()
-    for v in operations:
-        layer[v] = max((layer[a] + _activation(tape, a) for a in tape.args[v]), default=0)
-    first = {a for v in operations if layer[v] == 0 for a in tape.args[v]}
-    return [i for i in drawn if tape.kinds[i] is NodeKind.INPUT and i in first]
-
-
-def _activation(tape: Tape, node: int) -> int:
-    op = tape.ops[node]
-    return int(tape.kinds[node] is NodeKind.OPERATION and not tape.abstract[node]
-               and OPS[op].arity == 1 and op not in ("neg", "id"))
+_FIELDS: Final = "|".join(f"<p{k}>" for k in range(style.PORT_FIELDS))
 
 
 def dot_source(desc: Description, view: FrameView, theme: Theme, rankdir: str = "LR",

@@ -24,7 +24,9 @@ def absorbed(tape: Tape, node: int) -> int | None:
 
 def gate_text(tape: Tape, node: int, inside: bool = True) -> str:
     """The symbol in an operation's gate: ``+``, ``exp``; with its constant inside (``×3``,
-    ``+1``, ``−1``, ``1−x``, ``÷2``, ``1/x``, ``x²``, ``exp`` for eˣ, ``2ˣ``, ``max(x, 0)``)."""
+    ``+1``, ``−1``, ``1−y``, ``÷2``, ``1/p``, ``x²``, ``exp`` for eˣ, ``2ˣ``,
+    ``max(z, 0)``). The operand is written by its own name (a short one; ``·`` for a longer),
+    never a placeholder ``x`` that would read as an input called x."""
     op = tape.ops[node]
     if tape.abstract[node]:
         return pretty_name(op)
@@ -33,18 +35,35 @@ def gate_text(tape: Tape, node: int, inside: bool = True) -> str:
         return OPS[op].label
     c = shown_text(tape, const)
     first = tape.args[node][0] == const
+    operand = next(a for a in tape.args[node] if a != const)
+    x = shown_text(tape, operand)
+    x = x if len(x) <= _SHORT_OPERAND else "·"
     if op in ("add", "mul"):
         return f"{OPS[op].label}{c}"
     if op == "sub":
-        return f"{c}−x" if first else f"−{c}"
+        return f"{c}−{x}" if first else f"−{c}"
     if op == "div":
-        return f"{c}/x" if first else f"÷{c}"
+        return f"{c}/{x}" if first else f"÷{c}"
     if op == "pow":
         if first:
-            return "exp" if tape.texts[const] == "e" else f"{c}ˣ"
-        return f"x{superscript(tape.texts[const]) or '^' + c}"
-    shown = ["x" if a != const else c for a in tape.args[node]]
+            return "exp" if tape.texts[const] == "e" else f"{c}{_raised(x)}"
+        return f"{x}{superscript(tape.texts[const]) or '^' + c}"
+    shown = [x if a != const else c for a in tape.args[node]]
     return OPS[op].template.format(*shown)
+
+
+_SHORT_OPERAND = 3
+"""An operand's name this short is written in its gate; a longer one is ``·``."""
+
+
+def _raised(name: str) -> str:
+    """``2`` raised to a name, as a superscript where one exists (``2ˣ``), else ``^x``."""
+    raised = name.translate(_SUPERSCRIPT_LETTERS)
+    return raised if all(ch in _SUPERSCRIPT_LETTERS_SET for ch in raised) else f"^{name}"
+
+
+_SUPERSCRIPT_LETTERS = str.maketrans("xyzabnt·", "ˣʸᶻᵃᵇⁿᵗ˙")
+_SUPERSCRIPT_LETTERS_SET = frozenset("ˣʸᶻᵃᵇⁿᵗ˙")
 
 
 def drawn_nodes(tape: Tape, inside: bool = True) -> list[int]:

@@ -15,7 +15,8 @@ from ..errors import FrameIndexError, LargeGraphWarning, RenderError
 from ..printing.messages import message
 from . import style
 from .boxes import Boxes, measure
-from .dot import dot_source, layout_source
+from .dot import ORDERINGS, dot_source, layout_source
+from .faults import Faults, attached, measure_faults
 from .gates import drawn_nodes
 from .layout import Layout, lay_out
 from .options import Options
@@ -24,7 +25,29 @@ from .style import RANKDIRS, READABLE_NODES, Theme
 from .svg import FrameDrawer, projected_scale, slide_size
 from .views import FrameView, frame_views, master_view
 
-__all__ = ["Renderer", "resolve_granularity", "LargeGraphWarning"]
+__all__ = ["Renderer", "Shape", "Candidate", "resolve_granularity", "LargeGraphWarning"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One way to lay a graph out (see ``Renderer._shapes``)."""
+
+    rankdir: str
+    ordering: str
+    wrap: bool
+    beside: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A layout tried: its shape, boxes and layout, the smallest text it shows on a
+    1920×1080 screen (px) and its faults (None for graphs too large to be read)."""
+
+    shape: Shape
+    boxes: Boxes
+    layout: Layout
+    px: float
+    faults: Faults | None
 
 
 @dataclass
@@ -69,41 +92,57 @@ class Renderer:
                 f"the graph has {len(self.data.tape)} nodes; a diagram this large is hard to "
                 f"read (trace a smaller part with wrt=… or output=…, or use the narrative and "
                 f"JSON)", LargeGraphWarning, stacklevel=4)
-        view = master_view(self.views)
-        best: tuple[float, Boxes, Layout] | None = None
-        readable = self.readable
-        limits = self.data.limits
-        work = limits.max_layout_work  # shared by every layout tried, as the time is
-        deadline = time.monotonic() + limits.max_layout_seconds
-        for rankdir, wrap in self._candidates():
-            boxes = measure(self.desc, view, rankdir, self.constants, wrap)
-            try:
-                layout = lay_out(layout_source(self.desc, boxes, self.capped, layered=readable),
-                                 max_work=work, max_memory=limits.max_layout_memory,
-                                 max_seconds=max(0.05, deadline - time.monotonic()))
-            except RenderError:
-                if best is None:
-                    raise
-                break  # the budget is spent: the best layout so far stands
-            work -= layout.work
-            # a later candidate must show the text clearly larger (3 %) to displace an earlier
-            score = projected_scale(slide_size(layout, self.captions(), self.aspect))
-            if best is None or score > 1.03 * best[0]:
-                best = (score, boxes, layout)
-            if score * style.FONT_SIZE >= style.COMFORTABLE_PX:
-                break  # large enough: the preferred way stands
-        assert best is not None
-        return FrameDrawer(self.desc, best[1], best[2], self.theme, self.captions(),
+        chosen = self.layout_choice
+        return FrameDrawer(self.desc, chosen.boxes, chosen.layout, self.theme, self.captions(),
                            self.aspect)
 
-    def _candidates(self) -> list[tuple[str, bool]]:
-        """(direction, wrap long local partials) pairs to lay out, in order of preference:
-        left to right as textbooks draw it first, unwrapped before wrapped. Large graphs get
-        one layout."""
+    @cached_property
+    def layouts(self) -> list[Candidate]:
+        """Every layout tried, in the order tried. The budget of layout work and seconds is
+        shared: when it is spent, what was made is all there is."""
+        limits = self.data.limits
+        budget = [limits.max_layout_work, time.monotonic() + limits.max_layout_seconds]
+        tried: list[Candidate] = []
+        for shape in self._shapes():
+            if not self._try(shape, budget, tried):
+                break
+        return tried
+
+    def _try(self, shape: Shape, budget: list[float], tried: list[Candidate]) -> bool:
+        """Lay the graph out in ``shape`` and add it to ``tried``; False once the budget
+        (``[work left, deadline]``) is spent."""
+        limits = self.data.limits
+        boxes = measure(self.desc, master_view(self.views), shape.rankdir, self.constants,
+                        shape.wrap, shape.beside)
+        try:
+            layout = lay_out(layout_source(self.desc, boxes, self.capped, shape.ordering),
+                             max_work=budget[0], max_memory=limits.max_layout_memory,
+                             max_seconds=max(0.05, budget[1] - time.monotonic()))
+        except RenderError:
+            if not tried:
+                raise
+            return False
+        budget[0] -= layout.work
+        layout = attached(boxes, layout)
+        px = projected_scale(slide_size(layout, self.captions(), self.aspect)) * style.FONT_SIZE
+        faults = measure_faults(boxes, layout) if self.readable else None
+        tried.append(Candidate(shape, boxes, layout, px, faults))
+        return True
+
+    @cached_property
+    def layout_choice(self) -> Candidate:
+        return _choose(self.layouts)
+
+    def _shapes(self) -> list[Shape]:
+        """The ways to lay the graph out: each direction, arguments in their formula's order
+        or not, long local partials wrapped or not, and top to bottom a node's gradient under
+        or beside its header. Large graphs get one layout."""
         directions = RANKDIRS if self.rankdir == "auto" else (self.rankdir,)
         if not self.readable:
-            return [(directions[0], False)]
-        return [(d, wrap) for wrap in (False, True) for d in directions]
+            return [Shape(directions[0], "in", False, False)]
+        return [Shape(d, ordering, wrap, beside) for d in directions
+                for ordering in ORDERINGS for wrap in (False, True)
+                for beside in ((False, True) if d == "TB" else (False,))]
 
     @cached_property
     def readable(self) -> bool:
@@ -157,6 +196,16 @@ class Renderer:
                 or not -len(self.views) <= frame < len(self.views):
             raise FrameIndexError(f"frame {frame!r} out of range (0 to {len(self.views) - 1})")
         return frame % len(self.views)
+
+
+def _choose(tried: list[Candidate]) -> Candidate:
+    """The layout kept: among those whose text is within 10 % of the largest, the one with
+    the fewest faults (crossings, wires along boxes), then the largest text, then the
+    shortest wires."""
+    largest = max(c.px for c in tried)
+    near = [c for c in tried if c.px >= style.SIZE_TOLERANCE * largest]
+    return min(near, key=lambda c: (c.faults.count if c.faults else 0, -c.px,
+                                    c.faults.wire_length if c.faults else 0))
 
 
 def resolve_granularity(desc: Description, granularity: str) -> str:

@@ -13,7 +13,7 @@ from typing import Final
 from ..errors import OptionError
 
 __all__ = ["Theme", "THEMES", "get_theme", "RANKDIRS", "RANKDIR_CHOICES", "ASPECTS", "SCREEN",
-           "CONSTANT_STYLES", "COMFORTABLE_PX",
+           "CONSTANT_STYLES",
            "AUTO_LAYOUT_NODES", "GRANULARITIES", "READABLE_NODES",
            "FONT_SIZE", "EDGE_FONT_SIZE", "GATE_FONT_SIZE", "EDGE_WIDTH", "HIGHLIGHT_WIDTH",
            "OUTPUT_BORDER_WIDTH",
@@ -30,9 +30,9 @@ ASPECTS: Final[Mapping[str, float | None]] = MappingProxyType(
 """The slide a frame is padded to (``fit``: the drawing's own shape)."""
 SCREEN: Final = (1920, 1080)
 """The projector a slide is judged on: text sizes are quoted in its pixels."""
-COMFORTABLE_PX: Final = 28
-"""Text this large on the projector (px) is read from the back row: the first layout in
-order of preference that shows it is kept without trying the others."""
+SIZE_TOLERANCE: Final = 0.9
+"""A layout whose text is at least this fraction of the largest any layout shows may be kept
+for having fewer faults (crossings, wires along boxes)."""
 AUTO_LAYOUT_NODES: Final = 60
 """Up to this many drawn nodes, "auto" lays the graph out each way and keeps the one whose
 text is largest on the slide, and the first layer's inputs share a rank; above, one layout
@@ -55,15 +55,20 @@ CORNER_RADIUS: Final = 6
 """Rounded box corners."""
 LINE_HEIGHT: Final = 1.2
 """Text line height, in multiples of the font size."""
-NODE_PADDING: Final = 5.0
+NODE_PADDING: Final = 3.0
 GATE_PADDING: Final = 4.0
 CONST_PADDING: Final = 4.0
-LABEL_PADDING: Final = 3.0
+LABEL_PADDING: Final = 1.0
 WIRE_GAP: Final = 4.0
 """Space between a vertical wire and the label text beside it (top to bottom)."""
 WIRE_CLEARANCE: Final = 8.0
 """Space between a horizontal wire and the label lines above and below it (left to right):
 the current step's halo (HALO_WIDTH) stays clear of the text."""
+COLUMN_GAP: Final = 1.0
+"""Ems between a node's header and its gradient when they share a line."""
+PORT_FIELDS: Final = 24
+"""A label block is that many equal record fields to the layout engine, the wire through
+one of them: where the wire crosses is known to 1/24 of the block."""
 WRAP_WIDTH: Final = 7.0
 """Left to right, a local partial wider than this many ems (and than the gradient under it)
 breaks into lines: its symbol, then the rest."""
@@ -76,11 +81,16 @@ ARROW_LENGTH: Final = 8.0
 ARROW_HALF_WIDTH: Final = 3.5
 HALO_WIDTH: Final = 7.0
 """The neutral highlight under the current step's wire."""
-MARGIN: Final = 8.0
-CAPTION_GAP: Final = 16.0
+MARGIN: Final = 6.0
+CAPTION_GAP: Final = 12.0
 EDGE_ARROW_SIZE: Final = 0.7
-LAYOUT_RANKSEP: Final = "0.1"
-"""Between a box and the label block on its wire (each edge with a label spans two ranks)."""
+WIRE_MARGIN: Final = 3.0
+"""Points of empty margin the layout engine sees above and below each node box (left and
+right in LR): wires leave and enter boxes that far out, clear of their neighbours."""
+LAYOUT_RANKSEP: Final = 0.05
+"""Inches between a box and the label block on its wire (each edge with a label spans two
+ranks)."""
+
 GRAPH_ATTRIBUTES: Final = {"nodesep": "0.12", "ranksep": "0.7", "pad": "0.2"}
 WIDE_FAN_OUT: Final = 16
 """A node used by more operations than this caps the layout's effort too."""

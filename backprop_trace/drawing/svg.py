@@ -218,8 +218,10 @@ class FrameDrawer:
                                   theme.text, anchor="middle"))
             out.append("</g>\n")
             return "".join(out)
-        fill = theme.highlight_fill if current else theme.node_fill
-        border = theme.highlight_border if current else theme.node_border
+        data = box.kind is NodeKind.INPUT and not box.has_gradient  # not differentiated
+        fill = theme.highlight_fill if current else theme.const_fill if data else theme.node_fill
+        border = theme.highlight_border if current else theme.muted if data else \
+            theme.node_border
         width = (style.HIGHLIGHT_WIDTH if current else
                  style.OUTPUT_BORDER_WIDTH if box.node == self.tape.output else 1)
         rect = f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(box.width)}" ' \
@@ -228,11 +230,14 @@ class FrameDrawer:
         out += [f'{rect}fill="{fill}"/>\n', gate,
                 f'{rect}fill="none" stroke="{border}" stroke-width="{width}"/>\n', header]
         if gradient is not None:
-            x = x0 + box.gate_width + style.NODE_PADDING
+            x = x0 + box.gate_width + style.NODE_PADDING + box.beside
             line = style.LINE_HEIGHT * style.FONT_SIZE
             colour = theme.pending if pending else theme.backward
-            for text in gradient_rows(gradient, box.width - box.gate_width
-                                      - 2 * style.NODE_PADDING):
+            rows = [gradient] if box.beside else \
+                gradient_rows(gradient, box.width - box.gate_width - 2 * style.NODE_PADDING)
+            if box.beside:  # on the header's line, in a column of its own, never wrapped
+                y = y0 + style.NODE_PADDING - line
+            for text in rows:
                 y += line
                 out.append(self._block(text, x, y, colour))
                 y += text.count("\n") * line
@@ -359,7 +364,8 @@ class FrameDrawer:
         line = style.LINE_HEIGHT * size
         step = self.desc.steps[block.step]
         back = backward_mark(self.boxes.rankdir) + contribution_label(step)
-        if self.boxes.rankdir == "LR":  # above and below the wire, centred on it
+        if not block.vertical:  # above and below the wire, centred on it
+            cy += block.wire_offset - block.height / 2  # the wire, where it crosses the block
             above = len(block.local)
             top = "".join(self._line(text, cx, cy - style.WIRE_CLEARANCE / 2 - (above - k) * line,
                                      theme.text, anchor="middle", size=size)
@@ -367,6 +373,7 @@ class FrameDrawer:
             bottom = self._line(back, cx, cy + style.WIRE_CLEARANCE / 2, theme.backward,
                                 anchor="middle", size=size)
         else:  # one line across the wire: the local partial left of it, the gradient right
+            cx += block.wire_offset - block.width / 2
             first = cy - len(block.local) * line / 2
             top = "".join(self._line(text, cx - style.WIRE_GAP, first + k * line, theme.text,
                                      anchor="end", size=size)

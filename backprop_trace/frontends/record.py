@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import GraphError, TraceError
 from ..limits import Limits
-from ..names import version_name
+from ..names import fresh_stem, version_names
 from ..ops import ARRAY_METHODS, METHODS, NUMPY_FUNCTIONS, NUMPY_UFUNCS
 from ..parsing.lexer import name_problem
 from ..parsing.syntax import NAME, NUM, OP, Equation, Item, System
@@ -50,8 +50,8 @@ class _Recorder:
     limits: Limits
     evaluate: Evaluate
     ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # op, args
-    names: dict[int, str] = field(default_factory=dict)  # node → variable name
-    taken: dict[str, int] = field(default_factory=dict)  # variable → times bound
+    names: dict[int, str] = field(default_factory=dict)  # node → variable it was bound to
+    taken: dict[str, list[int]] = field(default_factory=dict)  # variable → nodes bound, in order
     lines: int = 0  # instructions run, against limits.max_instructions
     problem: TraceError | None = None
 
@@ -90,13 +90,23 @@ class _Recorder:
         return value if np.all(np.isfinite(value)) else None
 
     def name(self, frame_locals: Mapping[str, Any], inputs: int) -> None:
-        """Name each new value after the variable it was just bound to."""
+        """Note each new value as bound to the variable it was just bound to (named when the
+        run is over: ``versioned``)."""
         for variable, value in frame_locals.items():
             if isinstance(value, Recorded) and value.node >= inputs \
                     and value.node not in self.names and name_problem(variable) is None:
-                count = self.taken.get(variable, 0)
-                self.taken[variable] = count + 1
-                self.names[value.node] = version_name(variable, count)
+                self.taken.setdefault(variable, []).append(value.node)
+                self.names[value.node] = variable
+
+    def versioned(self, parameters: list[str], style: str) -> dict[int, str]:
+        """Every bound value's name: a variable bound once keeps its name; a rebound one's
+        values read h⁽¹⁾, h⁽²⁾ (or h, h′ in ``"primes"`` style; a rebound parameter keeps its
+        own name for the value passed in)."""
+        names = dict(self.names)
+        for variable, nodes in self.taken.items():
+            spelled = version_names(variable, len(nodes), style, variable in parameters)
+            names.update(zip(nodes, spelled))
+        return names
 
 
 def _constant(value: Any) -> float:
@@ -287,9 +297,10 @@ def _plain(other: Any) -> float:
 
 
 def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
-           evaluate: Evaluate) -> System:
+           evaluate: Evaluate, versions: str = "superscript") -> System:
     """Run ``fn`` on recording values (its parameters are the inputs) and return the equations
-    it computed, with its variables' names; ``evaluate`` computes an op's value."""
+    it computed, with its variables' names (``versions``: how a rebound variable's values
+    read); ``evaluate`` computes an op's value."""
     try:
         parameters = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
@@ -330,8 +341,10 @@ def record(fn: Callable[..., Any], at: Mapping[str, Any] | None, limits: Limits,
         if function in inputs:
             function = next(n for n in ("f", "y", "out", "output", "result") if n not in inputs)
         recorder.name({function: result}, len(inputs))
-        output = recorder.names[result.node]
-    return _equations(recorder, inputs, result.node, _source(fn))
+    names = recorder.versioned(inputs, versions)
+    for i, name in enumerate(inputs):
+        names[i] = name
+    return _equations(recorder.ops, names, inputs, result.node, _source(fn))
 
 
 def _value(at: Mapping[str, Any] | None, name: str) -> Any:
@@ -464,10 +477,10 @@ def _source(fn: Callable[..., Any]) -> str:
         return f"{getattr(fn, '__name__', 'f')}(…)"
 
 
-def _equations(recorder: _Recorder, inputs: list[str], output: int, source: str) -> System:
+def _equations(ops: list[tuple[str, tuple[Any, ...]]], names: dict[int, str],
+               inputs: list[str], output: int, source: str) -> System:
     """One equation per named value (and per unnamed value used more than once); other
     intermediates are written inside the expression that uses them."""
-    ops = recorder.ops
     uses = [0] * len(ops)
     needed = {output}
     for node in range(output, -1, -1):  # only what the output depends on
@@ -476,15 +489,13 @@ def _equations(recorder: _Recorder, inputs: list[str], output: int, source: str)
                 if isinstance(a, int):
                     uses[a] += 1
                     needed.add(a)
-    names = dict(recorder.names)
-    taken = set(names.values())
+    names = dict(names)
+    stem = fresh_stem(frozenset(names.values()), "t")  # t1, t2, … unless the user has a t
     counter = 0
     for node in sorted(needed):
         if node >= len(inputs) and node not in names and uses[node] > 1:
             counter += 1
-            while f"t{counter}" in taken:
-                counter += 1
-            names[node] = f"t{counter}"
+            names[node] = f"{stem}{counter}"
     equations = []
     for node in sorted(needed):
         if node < len(inputs) or node not in names:

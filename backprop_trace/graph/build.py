@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from ..errors import GraphError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..names import fresh_stem
 from ..ops import NAMED_CONSTANTS
 from ..parsing.syntax import FN, NAME, NUM, Equation, Item, System
 from .tape import NodeKind, Tape
@@ -139,7 +140,7 @@ class _Builder:
         self.equations = equations
         self.forced_inputs = forced_inputs
         self.limits = limits
-        self.taken = set(names) | forced_inputs  # u1, u2, … skip these
+        self.taken = set(names) | forced_inputs  # generated names avoid these
         self.const_uses: dict[str, int] = {}
         self.functions: dict[str, Equation] = {}  # user-defined, inlined where called
         self.constants_by_name = True
@@ -158,10 +159,9 @@ class _Builder:
             abstract[node] = True
         names = self.names
         gaps = [i for i, name in enumerate(names) if name is None]
-        fresh = [f"u{k}" for k in range(1, len(gaps) + 1)]
-        if not self.taken.isdisjoint(fresh):  # skip the user's names
-            fresh = [name for name in (f"u{k}" for k in range(1, len(gaps) + len(self.taken) + 1))
-                     if name not in self.taken][: len(gaps)]
+        # u1, u2, …, or another letter when a user's name is u or u with an index
+        stem = fresh_stem(self.taken)
+        fresh = [f"{stem}{k}" for k in range(1, len(gaps) + 1)]
         for i, name in zip(gaps, fresh):
             names[i] = name
         self.index.update(zip(fresh, gaps))

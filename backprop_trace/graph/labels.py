@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..names import pretty_name, superscript
+from ..names import code_name, pretty_name, superscript
 from ..ops import OPS
 from .tape import NodeKind, Tape
 
@@ -52,7 +52,7 @@ def operation_text(op: str, args: Sequence[str], constants: Sequence[bool],
 def code_node(tape: Tape, name: str) -> str:
     """A node's forward line in the straight-line listing: ``x + y``, ``sin(u1)``."""
     i = tape.index[name]
-    args = [tape.texts[a] if tape.kinds[a] is NodeKind.CONST else tape.names[a]
+    args = [tape.texts[a] if tape.kinds[a] is NodeKind.CONST else code_name(tape.names[a])
             for a in tape.args[i]]
     if tape.abstract[i]:
         return f"{tape.ops[i]}({', '.join(args)})"

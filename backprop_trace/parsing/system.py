@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..errors import GraphError, ParseError
 from ..limits import DEFAULT_LIMITS, Limits
-from ..names import OUTPUT_NAMES, version_name
+from ..names import OUTPUT_NAMES, VERSION_STYLES, version_names
 from .parser import parse_equations
 from .syntax import NAME, Equation, System, all_names, names_in
 from .templates import parse_by_templates
@@ -16,8 +16,10 @@ __all__ = ["parse"]
 
 
 
-def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> System:
-    """Parse one text, or several texts (one or more equations each), into a ``System``.
+def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS,
+          versions: str = "superscript") -> System:
+    """Parse one text, or several texts (one or more equations each), into a ``System``;
+    ``versions`` is how a rebound name's versions read (one of VERSION_STYLES).
 
     >>> [eq.name for eq in parse("u = f(x, y); x = x(a, b)").equations]
     ['u', 'x']
@@ -43,7 +45,7 @@ def parse(source: str | Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Syste
         named = _name_bare(equations, text)
         names = all_names(named)
     if _is_program(named):
-        named = _read_in_order(named, text)
+        named = _read_in_order(named, text, versions)
         names = names | {eq.name for eq in named}
     return System(named, text, frozenset(names))
 
@@ -61,10 +63,18 @@ def _is_program(equations: tuple[Equation, ...]) -> bool:
     return False
 
 
-def _read_in_order(equations: tuple[Equation, ...], text: str) -> tuple[Equation, ...]:
-    """Each assignment makes a new node (c, c′, c″, …) and every name refers to its latest
-    assignment above it, as in Python. Functions (``f(x) = …``) are left as they are."""
+def _read_in_order(equations: tuple[Equation, ...], text: str,
+                   versions: str = "superscript") -> tuple[Equation, ...]:
+    """Each assignment makes a new node (c⁽¹⁾, c⁽²⁾, …; c, c′, c″ in ``"primes"`` style) and
+    every name refers to its latest assignment above it, as in Python. Functions
+    (``f(x) = …``) are left as they are."""
+    assert versions in VERSION_STYLES
     assigned = {eq.name for eq in equations if not eq.params}
+    totals: dict[str, int] = {}
+    for eq in equations:
+        if not eq.params:
+            totals[eq.name] = totals.get(eq.name, 0) + 1
+    spelled = {name: version_names(name, n, versions) for name, n in totals.items()}
     current: dict[str, str] = {}
     count: dict[str, int] = {}
     used: set[str] = set()
@@ -90,7 +100,7 @@ def _read_in_order(equations: tuple[Equation, ...], text: str) -> tuple[Equation
                              f"keep one equation for {eq.name} (read as a program, in order, "
                              f"the second replaces the first before anything uses it)")
         count[eq.name] = k + 1
-        version = version_name(eq.name, k)
+        version = spelled[eq.name][k]
         current[eq.name] = version
         result.append(Equation(version, (), tuple(code), eq.offset, eq.named))
     return tuple(result)

@@ -11,7 +11,7 @@ from sympy.printing.str import StrPrinter
 
 from ..autodiff.symbolic import PartialSymbol
 from ..describe.maths import Name, Number, Ones, Partial, Shown, Space, Symbolic, Transpose
-from ..names import fmt_number
+from ..names import code_name, fmt_number
 from ..ops import OPS
 from .printer import PRODUCT, ShownPrinter
 
@@ -20,10 +20,10 @@ __all__ = ["to_code", "CodeShownPrinter"]
 
 class _SympyCode(StrPrinter):
     def _print_PartialSymbol(self, expr: PartialSymbol) -> str:
-        return f"d{expr.of}_d{expr.wrt}"
+        return f"d{code_name(expr.of)}_d{code_name(expr.wrt)}"
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:
-        return expr.name
+        return code_name(expr.name)
 
 
 class CodeShownPrinter(ShownPrinter):
@@ -31,10 +31,10 @@ class CodeShownPrinter(ShownPrinter):
     hadamard = " * "
 
     def _print_Name(self, item: Name) -> str:
-        return item.name
+        return code_name(item.name)
 
     def _print_Partial(self, item: Partial) -> str:
-        return f"d{item.of}_d{item.wrt}"
+        return f"d{code_name(item.of)}_d{code_name(item.wrt)}"
 
     def _print_Number(self, item: Number) -> str:
         return fmt_number(item.value, unicode=False, digits=item.digits,

@@ -9,6 +9,7 @@ from ..describe import Description, StepDescription
 from ..describe.maths import Name, Product, is_number
 from ..graph import NodeKind
 from ..graph.labels import code_node
+from ..names import code_name
 from .code import to_code
 from .messages import message
 
@@ -49,7 +50,8 @@ def _tensor_term(desc: Description, step: StepDescription, bar: str) -> str:
     via = tape.index[step.via]
     args = [tape.texts[a] if tape.kinds[a] is NodeKind.CONST else tape.names[a]
             for a in tape.args[via]]
-    fields = {"g": f"{step.via}{bar}", "out": step.via}
+    args = [a if a[:1].isdigit() else code_name(a) for a in args]
+    fields = {"g": f"{code_name(step.via)}{bar}", "out": code_name(step.via)}
     op = tape.ops[via]
     if op == "matmul":
         left, right = (len(data.shapes[a]) for a in tape.args[via])
@@ -72,7 +74,7 @@ def _tensor_term(desc: Description, step: StepDescription, bar: str) -> str:
 def backward_listing(desc: Description, lang: str = "en") -> str:
     data = desc.data
     tape = data.tape
-    bar = _bar_suffix(set(tape.names))
+    bar = _bar_suffix({code_name(n) for n in tape.names})
     source = " ; ".join(line.strip() for line in data.source.splitlines() if line.strip())
     lines = [f"# backprop_trace: {source}",
              message("listing.meaning", lang, bar=bar, output=data.output), "",
@@ -80,17 +82,18 @@ def backward_listing(desc: Description, lang: str = "en") -> str:
     for node, kind in zip(tape.names, tape.kinds):
         if kind is NodeKind.INPUT:
             value = desc.value(node)
-            lines.append(f"{node} = input" + ("" if value is None else f"  # = {to_code(value)}"))
+            lines.append(f"{code_name(node)} = input"
+                         + ("" if value is None else f"  # = {to_code(value)}"))
         elif kind is NodeKind.OPERATION:
-            lines.append(f"{node} = {code_node(tape, node)}")
+            lines.append(f"{code_name(node)} = {code_node(tape, node)}")
     lines += ["", message("listing.backward", lang)]
     for step in desc.steps:
-        target = f"{step.node}{bar}"
+        target = f"{code_name(step.node)}{bar}"
         if step.is_seed:
             ones = data.shapes and data.shapes[tape.output]
-            lines.append(f"{target} = {f'np.ones_like({step.node})' if ones else '1'}")
+            lines.append(f"{target} = {f'np.ones_like({code_name(step.node)})' if ones else '1'}")
             continue
-        upstream = Name(f"{step.via}{bar}")
+        upstream = Name(f"{code_name(step.via)}{bar}")
         local = step.local
         if data.shapes:
             term = _tensor_term(desc, step, bar)
@@ -107,6 +110,7 @@ def backward_listing(desc: Description, lang: str = "en") -> str:
         lines.append(f"{target} {operator} {term}{comment}")
     lines += ["", message("listing.gradient", lang)]
     received = data.columns.by_node
-    lines += [f"d{data.output}_d{x} = {x}{bar}" if x in received else f"d{data.output}_d{x} = 0"
+    out = code_name(data.output)
+    lines += [f"d{out}_d{x} = {x}{bar}" if x in received else f"d{out}_d{x} = 0"
               for x in data.wrt]
     return "\n".join(lines) + "\n"
