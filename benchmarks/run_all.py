@@ -2,7 +2,8 @@
 
     python benchmarks/run_all.py
 
-(engine vs micrograd and peak memory, start-up, frames vs one Graphviz layout, a 1,000-node
+(engine vs micrograd and peak memory, start-up, frames vs one Graphviz layout, text sizes and
+wire faults of the canonical and lecture graphs, a 1,000-node
 trace written out, hostile inputs' time to an answer). Needs micrograd for the first:
 pip install micrograd.
 """
@@ -20,6 +21,8 @@ for name, title in [("bench_engine", "Engine at scale (10,000-node MLP) vs micro
                     ("bench_startup", "Start-up"),
                     ("bench_layout_engines", "Layout engines side by side"),
                     ("bench_frames", "Frames vs one plain dot -Tsvg"),
+                    ("slide_sizes", "Canonical examples: smallest text on a 1920×1080 slide"),
+                    ("lecture_graphs", "Lecture graphs: text, crossings, wires near boxes"),
                     ("bench_big", "A 1,000-node trace, all outputs"),
                     ("bench_bounds", "Hostile and extreme inputs: time to an answer")]:
     print(f"== {title}", flush=True)

@@ -13,6 +13,10 @@ import numpy as np
 
 import backprop_trace as bt
 
+NETWORK = ("h1 = tanh(w11*x1 + w12*x2 + b1); h2 = tanh(w21*x1 + w22*x2 + b2); "
+           "o = v1*h1 + v2*h2 + c; L = (o - t)^2")
+RNN = "h1 = tanh(w*h0 + u*x1 + b); h2 = tanh(w*h1 + u*x2 + b); L = (h2 - y)^2"
+
 
 def neuron(x1, x2, w1, w2, b):
     """micrograd's tanh neuron, as a Python function."""
@@ -31,15 +35,25 @@ PICTURES = [
      {"w0": 2, "w1": -3, "w2": -3, "x0": -1, "x1": -2}, -1, {"theme": "dark"}),
     ("python-function-neuron.png", neuron,
      {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}, -1, {}),
+    # lecture graphs (issue 19): the data (inputs, target, label) greyed and given no steps
+    ("network-2-2-1.png", NETWORK,
+     {"w11": 0.5, "w12": -0.3, "b1": 0.2, "w21": 0.2, "w22": 0.4, "b2": -0.2, "x1": 1, "x2": 2,
+      "v1": 1.5, "v2": -0.7, "c": 0.3, "t": 1}, -1, {"data": ["x1", "x2", "t"]}),
+    ("rnn-two-steps.png", RNN, {"w": 0.5, "h0": 0, "u": 1.2, "x1": 1, "x2": -1, "b": 0.1,
+                                "y": 0.5}, -1, {"data": ["h0", "x1", "x2", "y"]}),
 ]
+TRACE_OPTIONS = ("data",)
+"""Options of the trace itself; the others are the frames'."""
 
 
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS
     folder.mkdir(exist_ok=True)
     for name, source, at, frame, options in PICTURES:
-        t = bt.trace(source, at=at)
-        png = t.frames("png", **options)[frame]
+        traced = {k: v for k, v in options.items() if k in TRACE_OPTIONS}
+        drawn = {k: v for k, v in options.items() if k not in TRACE_OPTIONS}
+        t = bt.trace(source, at=at, **traced)
+        png = t.frames("png", **drawn)[frame]
         (folder / name).write_bytes(png)
         print(f"wrote {folder / name}")
 
