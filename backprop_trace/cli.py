@@ -189,6 +189,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parser.add_argument("--granularity", default="auto", choices=("auto", *GRANULARITIES),
                             help="a frame per backward step (edge) or per operation (node); "
                                  f"auto: edge up to {READABLE_NODES} nodes")
+        parser.add_argument("--expand", default="", metavar="NAMES",
+                            help="user functions drawn as their operations, not as one "
+                                 "composite gate (names, comma-separated, or all)")
+        parser.add_argument("--collapse", default="", metavar="NAMES",
+                            help="named equations drawn as one composite gate (names, "
+                                 "comma-separated, or all)")
         parser.add_argument("--png-size", default="1920x1080", metavar="WxH",
                             help="PNG frames' pixels (default 1920x1080, a 16:9 slide; "
                                  "3840x2160 for 4K)")
@@ -322,7 +328,7 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     formats = _formats(args.format, FORMATS)
     options = Options(theme=args.theme, rankdir=args.rankdir, granularity=args.granularity,
                       constants=args.constants, aspect=args.aspect, formats=formats,
-                      png_size=args.png_size)
+                      png_size=args.png_size, expand=args.expand, collapse=args.collapse)
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)
@@ -461,7 +467,8 @@ def _printable(text: str) -> str:
 _VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--data", "--versions", "--output", "-o",
                                    "--out", "--format", "--theme", "--rankdir", "--granularity",
                                    "--steps", "-f",
-                                   "--file", "--aspect", "--constants", "--png-size"})
+                                   "--file", "--aspect", "--constants", "--png-size",
+                                   "--expand", "--collapse"})
 
 
 def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -19,6 +19,7 @@ import sympy as sp
 from .autodiff import TraceData, backward, forward
 from .autodiff.calculus import DEFAULT_STEPS, Tangent, limit_table, tangent
 from .autodiff.check import check_trace
+from .autodiff.composite import collapsed
 from .autodiff.forward import check_constants, has_tensors, infer_shapes
 from .autodiff.rules import apply_op
 from .autodiff.steps import Step
@@ -29,7 +30,7 @@ from .drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
 from .errors import GraphError, OptionError, RenderError, TraceError
-from .graph import Tape, build_tape
+from .graph import Group, Tape, build_tape
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
 from .names import VERSION_STYLES, clean_text
@@ -186,6 +187,7 @@ class Trace:
     def __init__(self, data: TraceData) -> None:
         self.data = data
         self._renderers: dict[Options, Renderer] = {}
+        self._drawn: dict[tuple[int, ...], Description] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
@@ -305,13 +307,52 @@ class Trace:
                               f"= {self.limits.max_drawn_nodes:,} a picture may have: trace a "
                               f"smaller part (wrt=…, output=…) or raise the limit (the trace "
                               f"itself, its values and gradients, are all there)")
+        groups = self.composite_gates(chosen.expand, chosen.collapse)
+        outputs = tuple(g.output for g in groups)
+        if outputs not in self._drawn:
+            with collector_paused():
+                self._drawn[outputs] = (describe(collapsed(self.data, groups)) if groups
+                                        else self.description)
+        drawn_desc = self._drawn[outputs]
         # "auto" shares the renderer (and its layout) of what it resolves to; formats do not
-        # change a frame
-        key = chosen.with_(granularity=resolve_granularity(self.description, chosen.granularity),
-                           formats=("svg",), png_size=SLIDE_PIXELS)
+        # change a frame, nor do names that pick the same gates
+        key = chosen.with_(granularity=resolve_granularity(drawn_desc, chosen.granularity),
+                           formats=("svg",), png_size=SLIDE_PIXELS, expand=(),
+                           collapse=tuple(map(str, outputs)))
         if key not in self._renderers:
-            self._renderers[key] = Renderer(self.description, key)
+            self._renderers[key] = Renderer(drawn_desc, key)
         return self._renderers[key]
+
+    def composite_gates(self, expand: Sequence[str] = (),
+                        collapse: Sequence[str] = ()) -> tuple[Group, ...]:
+        """The groups drawn as one gate: every call of a user function (unless its name is in
+        ``expand``, or ``expand`` has "all") and each named equation in ``collapse`` ("all":
+        every one). Drawn for scalar traces; the steps and gradients are the same either
+        way."""
+        groups = self.tape.groups
+        functions = {g.name for g in groups if g.kind == "function"}
+        equations = {g.name for g in groups if g.kind == "equation"}
+        for option, names, known, other in (("expand", expand, functions, equations),
+                                            ("collapse", collapse, equations, functions)):
+            for name in names:
+                if name != "all" and name not in known:
+                    hint = (f"; {name} is {'a function' if option == 'collapse' else 'an equation'}"
+                            f": use {'expand' if option == 'collapse' else 'collapse'}"
+                            if name in other else "")
+                    raise OptionError(f"{option}: {name!r:.40} is not a "
+                                      f"{'function' if option == 'expand' else 'named equation'}"
+                                      f" of this trace (choices: "
+                                      f"{', '.join(sorted(known)) or 'none'}, all){hint}")
+        if self.data.shapes and collapse:
+            raise OptionError("collapse: composite gates are drawn for scalar traces only "
+                              "(this one has vectors or matrices)")
+        if self.data.shapes:
+            return ()
+        every_function = "all" in expand
+        every_equation = "all" in collapse
+        return tuple(g for g in groups
+                     if (g.kind == "function" and not every_function and g.name not in expand)
+                     or (g.kind == "equation" and (every_equation or g.name in collapse)))
 
     @overload
     def frames(self, fmt: Literal["svg"] = "svg", options: Options | None = None,
@@ -373,7 +414,7 @@ class Trace:
             changes["formats"] = formats
         chosen = options_from(options, changes)
         return write_outputs(self.renderer(chosen), out_dir, chosen.formats, progress=progress,
-                             png_size=chosen.png_size)
+                             png_size=chosen.png_size, whole=self.description)
 
     # -- notebooks ------------------------------------------------------------------------------
 

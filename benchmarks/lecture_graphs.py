@@ -44,7 +44,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         frames = t.frames()
         px = min(fm.projected_min_px(svg) for svg in frames)
-        print(f"| {name} | {len(drawn_nodes(t.tape))} | {px:.1f} px | "
+        print(f"| {name} | {len(drawn_nodes(renderer.desc.data.tape))} | {px:.1f} px | "
               f"{chosen.faults.crossings} | {chosen.faults.near_boxes} | "
               f"{area_used(frames[-1]):.0%} | {chosen.shape.rankdir} | {seconds:.2f} s |",
               flush=True)

@@ -1,9 +1,9 @@
 """The graphs a deep-learning lecture shows after the textbook's small examples (issue 19): the
-issue's own (a logistic-regression loss, a 2-2-1 tanh network with squared loss, a two-step
-RNN unrolled as text and as a Python function, softmax cross-entropy over two classes) and
-graphs like them (a three-step RNN, an attention score, a batch-norm step, softmax over three
-classes, a 3-3-1 network). Shared by tests/test_lecture_graphs.py and
-benchmarks/lecture_graphs.py."""
+issue's own (a logistic-regression loss, also with σ as a user function drawn as one composite
+gate, a 2-2-1 tanh network with squared loss, a two-step RNN unrolled as text and as a Python
+function, softmax cross-entropy over two classes) and graphs like them (a three-step RNN, an
+attention score, a batch-norm step, softmax over three classes, a 3-3-1 network). Shared by
+tests/test_lecture_graphs.py and benchmarks/lecture_graphs.py."""
 
 import numpy as np
 
@@ -20,6 +20,9 @@ def rnn_function(h, w, u, x1, x2, b, y):
 LECTURE = {
     "logistic-loss": (
         "z = w1*x1 + w2*x2 + b; p = 1/(1 + exp(-z)); L = -(y*log(p) + (1 - y)*log(1 - p))",
+        dict(w1=0.5, w2=-0.3, x1=1, x2=2, b=0.3, y=1)),
+    "logistic-sigma-gate": (
+        "σ(z) = 1/(1 + exp(-z)); p = σ(w1*x1 + w2*x2 + b); L = -(y*log(p) + (1 - y)*log(1 - p))",
         dict(w1=0.5, w2=-0.3, x1=1, x2=2, b=0.3, y=1)),
     "network-2-2-1": (
         "h1 = tanh(w11*x1 + w12*x2 + b1); h2 = tanh(w21*x1 + w22*x2 + b2); "
@@ -49,14 +52,16 @@ LECTURE = {
         dict(w11=.5, w12=-.3, w13=.1, w21=.2, w22=.4, w23=-.1, w31=-.5, w32=.3, w33=.2,
              b1=.1, b2=-.2, b3=0, x1=1, x2=2, x3=-1, v1=1.5, v2=-.7, v3=.4, c=.3, t=1)),
 }
-DATA = {"logistic-loss": ["x1", "x2", "y"], "network-2-2-1": ["x1", "x2", "t"],
+DATA = {"logistic-loss": ["x1", "x2", "y"], "logistic-sigma-gate": ["x1", "x2", "y"],
+        "network-2-2-1": ["x1", "x2", "t"],
         "rnn-two-steps": ["h0", "x1", "x2", "y"], "rnn-function": ["h", "x1", "x2", "y"],
         "softmax-2": [], "softmax-3": [], "rnn-three-steps": ["h0", "x1", "x2", "x3", "y"],
         "attention-score": ["d"], "batch-norm-step": [],
         "network-3-3-1": ["x1", "x2", "x3", "t"]}
 """What a lecturer marks as data (targets, labels, inputs of the network): ``data=``."""
 
-CROSSINGS_ALLOWED = {"logistic-loss": 0, "softmax-2": 0, "softmax-3": 0,
+CROSSINGS_ALLOWED = {"logistic-loss": 0, "logistic-sigma-gate": 0, "softmax-2": 0,
+                     "softmax-3": 0,
                      "network-2-2-1": 2, "rnn-two-steps": 1, "rnn-function": 1}
 """The issue's bound on crossing wires where it gives one: 0 wherever a crossing-free layered
 drawing exists, 1 for a two-step RNN with shared weights, 2 for a 2-2-1 network."""

@@ -5,7 +5,7 @@ data handed to printing and drawing; the ``Trace`` façade wraps it for users.""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
@@ -21,7 +21,7 @@ from ..ops import TENSOR_OPS
 from .forward import Values, forward
 from .matrix import MATRIX_OPS, MatrixView
 from .steps import Step, StepColumns
-from .symbolic import SymbolicView
+from .symbolic import Composite, SymbolicView
 
 __all__ = ["TraceData", "EXPANSION_LIMIT"]
 
@@ -48,6 +48,8 @@ class TraceData:
     limits: Limits
     shapes: tuple[tuple[int, ...], ...] = ()
     """Every node's shape (``()`` for scalars; empty when every node is a scalar)."""
+    composites: Mapping[str, Composite] = field(default_factory=dict)
+    """Operations that are composite gates (a drawing's collapsed groups), by node."""
 
     def shape(self, node: str) -> tuple[int, ...]:
         return self.shapes[self.tape.index[node]] if self.shapes else ()
@@ -63,7 +65,7 @@ class TraceData:
 
     @cached_property
     def view(self) -> SymbolicView:
-        return SymbolicView(self.tape, self.columns)
+        return SymbolicView(self.tape, self.columns, self.composites)
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:

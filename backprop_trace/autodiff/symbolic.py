@@ -4,7 +4,9 @@ whole expressions in the inputs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import sympy as sp
@@ -14,7 +16,19 @@ from ..graph import NodeKind, Tape
 from .rules import ARGS, RULES, SYMBOLIC_CONSTANTS
 from .steps import Step, StepColumns
 
-__all__ = ["SymbolicView", "PartialSymbol", "partial_symbol"]
+__all__ = ["SymbolicView", "PartialSymbol", "partial_symbol", "Composite"]
+
+
+@dataclass(frozen=True)
+class Composite:
+    """A composite gate's own expression and local partials, in its arguments' symbols (a
+    partial may instead be in the gate's own symbol where that is how it is taught:
+    ∂σ/∂z = p(1 − p) for p = σ(z))."""
+
+    body: sp.Expr
+    partials: tuple[sp.Expr, ...]
+    kind: str = "function"
+    """"function": drawn as its name (σ(z)); "equation": as its expression."""
 
 
 def _symbolic(op: str) -> Any:
@@ -53,9 +67,11 @@ def partial_symbol(y: str, x: str) -> PartialSymbol:
 class SymbolicView:
     """Caches per trace; every method is cheap except ``expr``/``grad_exprs`` on huge graphs."""
 
-    def __init__(self, tape: Tape, columns: StepColumns) -> None:
+    def __init__(self, tape: Tape, columns: StepColumns,
+                 composites: Mapping[str, Composite] = MappingProxyType({})) -> None:
         self.tape = tape
         self.columns = columns
+        self.composites = composites
         self.output = tape.names[tape.output]
         self._symbols: dict[str, sp.Expr] = {}
         self._locals: dict[tuple[str, int], sp.Expr] = {}
@@ -82,7 +98,9 @@ class SymbolicView:
         if key not in self._locals:
             args = self.tape.arg_names(via)
             i = self.tape.index[via]
-            if self.tape.abstract[i]:
+            if via in self.composites:
+                self._locals[key] = self.composites[via].partials[position]
+            elif self.tape.abstract[i]:
                 self._locals[key] = partial_symbol(via, args[position])
             elif RULES[self.tape.ops[i]].vjp:
                 raise GraphError(f"{via} = {self.tape.ops[i]}(…) has a vector-Jacobian product, "
@@ -97,6 +115,8 @@ class SymbolicView:
         """An operation node in terms of its arguments' symbols: ``x + y`` for u₁."""
         i = self.tape.index[node]
         args = [self.symbol(a) for a in self.tape.arg_names(node)]
+        if node in self.composites:
+            return self.composites[node].body
         if self.tape.abstract[i]:
             return sp.Function(self.tape.ops[i])(*args)
         return _symbolic(self.tape.ops[i])(*args)
@@ -154,6 +174,9 @@ class SymbolicView:
         if tape.kinds[i] is not NodeKind.OPERATION:
             return self.symbol(tape.names[i])
         args = [self._exprs[tape.names[a]] for a in tape.args[i]]
+        if tape.names[i] in self.composites:
+            return self.composites[tape.names[i]].body.xreplace(
+                {self.symbol(tape.names[a]): e for a, e in zip(tape.args[i], args)})
         if tape.abstract[i]:
             return sp.Function(tape.ops[i])(*args)
         return _symbolic(tape.ops[i])(*args)

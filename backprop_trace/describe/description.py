@@ -185,6 +185,9 @@ def operation(data: TraceData, node: str) -> Operation | None:
     args = tape.args[i]
     constants = tuple(tape.kinds[a] is NodeKind.CONST for a in args)
     names = tuple(tape.texts[a] if c else tape.names[a] for a, c in zip(args, constants))
+    composite = data.composites.get(node)
+    if composite is not None and composite.kind == "equation":
+        return Operation(tape.ops[i], names, constants, False, composite.body)
     return Operation(tape.ops[i], names, constants, tape.abstract[i])
 
 

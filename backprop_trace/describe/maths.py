@@ -47,6 +47,8 @@ class Operation:
     args: tuple[str, ...]
     constants: tuple[bool, ...]
     abstract: bool = False
+    formula: Any = None
+    """A collapsed equation's own expression in its arguments (sympy), shown instead."""
 
 
 @dataclass(frozen=True)

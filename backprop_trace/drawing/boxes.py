@@ -14,7 +14,7 @@ from ..graph import NodeKind
 from ..names import pretty_name
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
-from .gates import drawn_nodes, gate_text
+from .gates import drawn_nodes, node_gate
 from .metrics import block_width, text_width, wrap_text
 from .views import FrameView
 
@@ -129,8 +129,9 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
             rows += sum(t.count("\n") + 1 for t in lines)
         gate, gate_width = "", 0.0
         if kind is NodeKind.OPERATION:
-            gate = gate_text(tape, i, constants == "gate")
-            gate_width = text_width(gate, style.GATE_FONT_SIZE) + 2 * style.GATE_PADDING
+            gate = node_gate(desc.data, i, constants == "gate")
+            gate_width = (text_width(gate, style.GATE_FONT_SIZE) + 2 * style.GATE_PADDING
+                          if gate else 0.0)
         nodes[i] = NodeBox(i, kind, gate, shown, expression, value, inline,
                            gradient is not None, gate_width, gate_width + max(widths) + 2 * pad,
                            rows * line + 2 * pad, column)

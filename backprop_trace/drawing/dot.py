@@ -17,7 +17,7 @@ from ..names import pretty_name
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
 from .boxes import Boxes, backward_mark
-from .gates import drawn_nodes, gate_text
+from .gates import drawn_nodes, node_gate
 from .style import Theme
 from .views import FrameView
 
@@ -158,8 +158,8 @@ def _node_label(desc: Description, i: int, view: FrameView, theme: Theme,
     width = (style.HIGHLIGHT_WIDTH if current else
              style.OUTPUT_BORDER_WIDTH if node == desc.output else 1)
     cells = [f'<TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD>' for row in rows]
-    if kind is NodeKind.OPERATION:
-        gate = gate_text(tape, i, constants == "gate")
+    gate = node_gate(desc.data, i, constants == "gate") if kind is NodeKind.OPERATION else ""
+    if gate:
         cells[0] = (f'<TD ROWSPAN="{len(rows)}" BGCOLOR="{theme.gate_fill}">'
                     f'<FONT POINT-SIZE="{style.GATE_FONT_SIZE}">{html(gate)}</FONT></TD>'
                     + cells[0])

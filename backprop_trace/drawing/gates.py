@@ -3,12 +3,22 @@ symbol in each operation's gate (``×3``, ``+1``, ``x²``, ``exp``)."""
 
 from __future__ import annotations
 
+from ..autodiff import TraceData
 from ..graph import NodeKind, Tape
 from ..graph.labels import shown_text
 from ..names import pretty_name, superscript
 from ..ops import OPS
 
-__all__ = ["gate_text", "absorbed", "drawn_nodes"]
+__all__ = ["gate_text", "node_gate", "absorbed", "drawn_nodes"]
+
+
+def node_gate(data: TraceData, node: int, inside: bool = True) -> str:
+    """The gate of a drawn operation: a collapsed equation has none (its box shows its
+    expression); any other as ``gate_text``."""
+    composite = data.composites.get(data.tape.names[node])
+    if composite is not None and composite.kind == "equation":
+        return ""
+    return gate_text(data.tape, node, inside)
 
 
 def absorbed(tape: Tape, node: int) -> int | None:

@@ -59,7 +59,9 @@ class Options:
     ``rankdir``: "auto" (whichever direction shows the text largest), "LR" or "TB";
     ``aspect``: the slide frames are padded to; ``constants``: inside their gates or as
     nodes; ``granularity``: a frame per step ("edge"), per operation ("node") or "auto";
-    ``formats``: the frame formats ``render`` writes; ``lang``: the language of every word.
+    ``formats``: the frame formats ``render`` writes; ``lang``: the language of every word;
+    ``expand``: user functions drawn as their operations, not as one composite gate (a name,
+    or "all"); ``collapse``: named equations drawn as one composite gate (or "all").
     """
 
     theme: str | Theme = "default"
@@ -69,6 +71,8 @@ class Options:
     granularity: Granularity = "auto"
     formats: tuple[str, ...] = ("svg",)
     lang: str = field(default_factory=default_lang)
+    expand: tuple[str, ...] = ()
+    collapse: tuple[str, ...] = ()
     png_size: tuple[int, int] = SLIDE_PIXELS
     """PNG frames' pixels (a frame of another shape fits inside): 1920×1080 by default,
     ``(3840, 2160)`` or ``"3840x2160"`` for 4K."""
@@ -89,6 +93,8 @@ class Options:
             _choice("format", fmt, FORMATS)
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
         object.__setattr__(self, "png_size", _png_size(self.png_size))
+        for name in ("expand", "collapse"):
+            object.__setattr__(self, name, _names(name, getattr(self, name)))
 
     @property
     def resolved_theme(self) -> Theme:
@@ -97,6 +103,16 @@ class Options:
     def with_(self, **changes: Any) -> Options:
         """These options with some changed (validated again)."""
         return replace(self, **changes)
+
+
+def _names(option: str, names: object) -> tuple[str, ...]:
+    """Function or equation names: a comma-separated string or a sequence of strings."""
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    if not isinstance(names, (tuple, list)) or not all(isinstance(n, str) for n in names):
+        raise OptionError(f"{option} takes names of functions or equations (e.g. "
+                          f"{option}=['σ']), got {names!r:.40}")
+    return tuple(dict.fromkeys(names))
 
 
 def _png_size(size: object) -> tuple[int, int]:

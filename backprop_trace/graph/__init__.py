@@ -2,6 +2,7 @@
 internal format), and its networkx view for users."""
 
 from .build import build_tape
-from .tape import NodeKind, Tape
+from .collapse import collapse
+from .tape import Group, NodeKind, Tape
 
-__all__ = ["build_tape", "Tape", "NodeKind"]
+__all__ = ["build_tape", "collapse", "Tape", "NodeKind", "Group"]

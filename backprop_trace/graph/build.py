@@ -5,14 +5,15 @@ uses), intermediate nodes named u1, u2, … unless the user named them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from ..errors import GraphError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..names import fresh_stem
-from ..ops import NAMED_CONSTANTS
+from ..ops import CALLABLE, NAMED_CONSTANTS
 from ..parsing.syntax import FN, NAME, NUM, Equation, Item, System
-from .tape import NodeKind, Tape
+from .tape import Group, NodeKind, Tape
 
 __all__ = ["build_tape"]
 
@@ -26,7 +27,7 @@ def build_tape(system: System, *, output: str | None = None, inputs: Iterable[st
     ``inputs`` names variables that must be inputs even where they look like constants
     (a value given for ``e`` makes ``e`` a variable).
     """
-    equations = _by_name(system.equations)
+    equations = _overriding(_by_name(system.equations))
     uses = {name: _uses(eq, equations) for name, eq in equations.items()}
     target = _choose_output(equations, uses, output)
     functions = {name: eq for name, eq in equations.items() if eq.params and name != target}
@@ -43,6 +44,21 @@ def build_tape(system: System, *, output: str | None = None, inputs: Iterable[st
     for name in ordered:
         builder.equation(equations[name])
     return builder.tape(target)
+
+
+def _overriding(equations: dict[str, Equation]) -> dict[str, Equation]:
+    """A function the user defines under a built-in's name (``σ(z) = 1/(1 + exp(−z))``, as
+    CS231n writes it) is the user's: its calls are calls of that definition, not of the
+    built-in."""
+    defined = {CALLABLE[name].name: name for name, eq in equations.items()
+               if eq.params and name in CALLABLE and len(eq.params) == CALLABLE[name].arity}
+    if not defined:
+        return equations
+    return {name: replace(eq, code=tuple((FN, defined[text], n, offset)
+                                         if kind == "op" and text in defined
+                                         else (kind, text, n, offset)
+                                         for kind, text, n, offset in eq.code))
+            for name, eq in equations.items()}
 
 
 def _by_name(equations: Sequence[Equation]) -> dict[str, Equation]:
@@ -145,6 +161,7 @@ class _Builder:
         self.functions: dict[str, Equation] = {}  # user-defined, inlined where called
         self.constants_by_name = True
         self.inlining: list[str] = []
+        self.groups: list[Group] = []
 
     def tape(self, output: str) -> Tape:
         n = len(self.names)
@@ -171,7 +188,7 @@ class _Builder:
                     tuple(abstract), tuple(self.args), tuple(self.levels),
                     tuple(self.offsets), tuple(texts), self.index[output],
                     tuple(i for i, kind in self.leaves.items() if kind is INPUT),
-                    MappingProxyType(self.index))
+                    MappingProxyType(self.index), tuple(self.groups))
 
     def leaf(self, name: str, kind: NodeKind, offset: int, text: str = "") -> int:
         node = len(self.names)
@@ -212,6 +229,7 @@ class _Builder:
     def expression(self, code: Sequence[Item], name: str, params: tuple[str, ...]) -> None:
         """One pass over the postfix code with a stack of argument nodes. Operation nodes
         are added right here: the calls were half the time of this loop."""
+        start = len(self.names)
         stack: list[int] = []
         push = stack.append
         index, levels = self.index, self.levels
@@ -259,6 +277,24 @@ class _Builder:
         root = stack[-1]
         self.names[root] = name
         index[name] = root
+        self.group(name, "equation", start, root, ())
+
+    def group(self, name: str, kind: str, start: int, output: int,
+              arguments: tuple[int, ...]) -> None:
+        """Record the nodes made since ``start`` as a group with ``output`` as its value
+        (inputs met on the way stay outside); nothing when no operation is inside."""
+        if output < start:
+            return
+        members = tuple(i for i in range(start, output + 1)
+                        if i != output and self.leaves.get(i) is not INPUT)
+        if not any(i not in self.leaves for i in members):
+            return
+        inside = set(members)
+        used = dict.fromkeys(a for i in (*members, output) for a in self.args[i]
+                             if a not in inside)
+        ordered = [a for a in dict.fromkeys(arguments) if a in used]
+        ordered += [a for a in used if a not in ordered]
+        self.groups.append(Group(name, kind, output, members, tuple(ordered)))
 
     def inline(self, function: str, args: tuple[int, ...], offset: int) -> int:
         """A call of a user-defined function: its body, built on the argument nodes."""
@@ -271,6 +307,7 @@ class _Builder:
             raise GraphError(f"{function} calls itself ({' → '.join([*self.inlining, function])}"
                              f"): a function must be written without itself")
         self.inlining.append(function)
+        start = len(self.names)
         bound = dict(zip(eq.params, args))
         stack: list[int] = []
         for kind, text, n, at in eq.code:
@@ -289,6 +326,7 @@ class _Builder:
                 del stack[len(stack) - arity:]
                 stack.append(self.operation(text, inner, at, abstract=kind != "op"))
         self.inlining.pop()
+        self.group(function, "function", start, stack[-1], args)
         return stack[-1]
 
     def operation(self, op: str, args: tuple[int, ...], offset: int, abstract: bool) -> int:

@@ -14,7 +14,7 @@ from itertools import chain
 
 import numpy as np
 
-__all__ = ["Tape", "NodeKind"]
+__all__ = ["Tape", "NodeKind", "Group"]
 
 
 class NodeKind(Enum):
@@ -23,6 +23,20 @@ class NodeKind(Enum):
     INPUT = "input"
     CONST = "const"
     OPERATION = "op"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Nodes made by one call of a user function (``kind`` "function": σ(z) with σ defined
+    by the user) or by one named equation (``kind`` "equation"): ``output`` is the node the
+    group's value is, ``members`` the nodes inside it (in forward order, the output not
+    among them), ``arguments`` the nodes outside it that members or the output use."""
+
+    name: str
+    kind: str
+    output: int
+    members: tuple[int, ...]
+    arguments: tuple[int, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +55,8 @@ class Tape:
     output: int
     inputs: tuple[int, ...]
     index: Mapping[str, int]  # name → node
+    groups: tuple[Group, ...] = ()
+    """Calls of user functions and named equations, each a candidate composite gate."""
 
     def __len__(self) -> int:
         return len(self.names)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
+from ..describe import Description
 from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from ..drawing.renderer import Renderer
 from ..errors import RenderError
@@ -26,12 +27,13 @@ _PROGRESS_FROM: Final = 50
 
 
 def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str] = ("svg",),
-                  *, progress: bool | None = None,
-                  png_size: tuple[int, int] = SLIDE_PIXELS) -> list[Path]:
+                  *, progress: bool | None = None, png_size: tuple[int, int] = SLIDE_PIXELS,
+                  whole: Description | None = None) -> list[Path]:
     """Write frames ``step-00.svg`` … in ``formats`` and ``index.html``, ``steps.md``,
     ``backward.py.txt``, ``trace.json`` (and ``slides.tex`` with PDF frames). Returns the
-    paths written."""
-    desc, lang = renderer.desc, renderer.lang
+    paths written. The narrative, listing and JSON describe ``whole`` (default: what the
+    frames draw), every step of the computation even where frames draw composite gates."""
+    desc, lang = whole or renderer.desc, renderer.lang
     data = desc.data
     count = len(renderer.views)
     width = max(2, len(str(count - 1)))

@@ -87,6 +87,8 @@ class LatexShownPrinter(ShownPrinter):
 
     def _print_Operation(self, item: Operation) -> str:
         """In the order typed, from the op table's LaTeX form: ``u_{1} \\cdot z``."""
+        if item.formula is not None:
+            return self._print(Symbolic(item.formula))
         args = [latex_number(a) if constant and a[:1].isdigit() or a[:1] == "." else
                 latex_name(a) for a, constant in zip(item.args, item.constants)]
         if item.abstract:

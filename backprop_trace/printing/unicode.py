@@ -92,6 +92,8 @@ class UnicodePrinter(ShownPrinter):
         return partial_text(item.of, item.wrt)
 
     def _print_Operation(self, item: Operation) -> str:
+        if item.formula is not None:
+            return self._print(Symbolic(item.formula))
         return operation_text(item.op, item.args, item.constants, item.abstract)
 
     def _print_OwnPartial(self, item: OwnPartial) -> str:
