@@ -6,6 +6,15 @@ _NODE = re.compile(r'<g id="(n\d+)" class="node">\n<rect x="([-\d.]+)" y="([-\d.
                    r'width="([\d.]+)" height="([\d.]+)"')
 
 
+_TSPAN = re.compile(r"<tspan[^>]*>([^<]*)</tspan>")
+
+
+def unwrapped(svg):
+    """The frame with its text spans (enlarged subscripts) unwrapped: each text element's
+    characters as one run, as a reader reads them."""
+    return _TSPAN.sub(r"\1", svg)
+
+
 def node_centres(svg):
     """The centre of every node box of a frame, by node id (``n3``)."""
     return {m[1]: (float(m[2]) + float(m[4]) / 2, float(m[3]) + float(m[5]) / 2)

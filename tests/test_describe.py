@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from svg_reading import unwrapped
 
 import backprop_trace as bt
 from backprop_trace.autodiff.rules import RULES
@@ -191,7 +192,7 @@ def test_node_wire_and_caption_show_the_same_digits(source, at):
     frames = t.frames()
     desc = t.description
     for k, (caption, step) in enumerate(zip(t.captions()[1:], desc.steps), 1):
-        shown = set(re.findall(r">([^<]+)</text>", frames[k]))
+        shown = set(re.findall(r">([^<]+)</text>", unwrapped(frames[k])))
         result = caption.split("   (")[0].split(" = ")[-1].replace(" + …", "")
         if step.is_seed:
             continue

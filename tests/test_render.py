@@ -7,7 +7,7 @@ import sys
 import warnings
 
 import pytest
-from svg_reading import node_centres
+from svg_reading import node_centres, unwrapped
 
 import backprop_trace as bt
 from backprop_trace import LargeGraphWarning
@@ -29,7 +29,8 @@ def gate_frames(gate):
 
 
 def texts(svg):
-    return [re.sub(r"&#160;", " ", t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    return [re.sub(r"&#160;", " ", t) for t in re.findall(r"<text[^>]*>([^<]*)</text>",
+                                                             unwrapped(svg))]
 
 
 def view_box(svg):

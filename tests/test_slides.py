@@ -20,6 +20,7 @@ from backprop_trace.names import fmt_number, fmt_products
 os.environ.setdefault("FRAME_METRICS_FONT", font_path())  # the font the frames are drawn in
 os.environ.setdefault("FRAME_METRICS_BOLD", font_path(bold=True))
 import frame_metrics as fm  # noqa: E402  (vendored: tests/frame_metrics.py)
+from svg_reading import unwrapped  # noqa: E402
 from test_frontends import MICROGRAD  # noqa: E402  (micrograd's README program)
 
 CANONICAL = {
@@ -108,10 +109,39 @@ def test_canonical_sizes_as_measured():
     assert sizes["micrograd-neuron"] > 25 and sizes["two-layer-network"] > 16
 
 
+def _glyph_height(char):
+    """A glyph's inked height in ems, from the bundled font's outlines (fontTools)."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+    font = TTFont(font_path())
+    glyphs = font.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[font.getBestCmap()[ord(char)]].draw(pen)
+    return (pen.bounds[3] - pen.bounds[1]) / font["head"].unitsPerEm
+
+
+_SUBSCRIPT_SPAN = re.compile(r'<tspan font-size="(\d+)%" baseline-shift="(-[\d.]+)em">'
+                             r"([₀-₉ₐ-ₜ]+)</tspan>")
+
+
+def test_subscripts_read_at_least_six_tenths_of_the_text():
+    """w₁₂ against w₂₁ from the back row: every subscript digit is drawn as tall as a digit of
+    at least 0.6 of the text size, and below the baseline so it reads as a subscript."""
+    ratio = _glyph_height("₁") / _glyph_height("1")  # DejaVu's own subscripts: 0.56
+    assert ratio < 0.6
+    svg = traced("two-layer-network").frames()[-1]
+    plain = re.sub(r"<tspan[^>]*>[₀-₉ₐ-ₜ]+</tspan>", "", svg)
+    assert not re.search("[₀-₉]", re.sub(r"<[^>]*>", "", plain))  # none left unenlarged
+    spans = _SUBSCRIPT_SPAN.findall(svg)
+    assert len(spans) > 50
+    for scale, drop, _ in spans:
+        assert ratio * int(scale) / 100 >= 0.6 and float(drop) < 0
+
+
 def test_constants_sit_in_their_gates_or_as_nodes_on_request():
     t = traced("d2l-polynomial")
     svg = t.frames()[-1]
-    gates = re.findall(r'font-size="16"[^>]*>([^<]+)</text>', svg)
+    gates = re.findall(r'font-size="16"[^>]*>([^<]+)</text>', unwrapped(svg))
     assert sorted(gates) == sorted(["x²", "×3", "×4", "−"])
     assert svg.count('class="node"') == 5  # x, x², ×3, ×4, −: no constant boxes
     nodes = t.frames(constants="node")[-1]
@@ -119,13 +149,13 @@ def test_constants_sit_in_their_gates_or_as_nodes_on_request():
     sigmoid = traced("sigmoid-neuron").frames()[-1]
     # the gate writes its operand by name, never a placeholder x that reads as an input
     assert {"exp", "+1", "1/u₇"} <= set(re.findall(r'font-size="16"[^>]*>([^<]+)</text>',
-                                                   sigmoid))
+                                                   unwrapped(sigmoid)))
     exp = traced("d2l-exp").frames()[-1]
     assert "exp" in fm_texts(exp) and "u₃" in fm_texts(exp) and " = exp(x₂)" in fm_texts(exp)
 
 
 def fm_texts(svg):
-    return [b[5] for b in fm.texts(svg)] + re.findall(r">([^<]+)</text>", svg)
+    return [b[5] for b in fm.texts(svg)] + re.findall(r">([^<]+)</text>", unwrapped(svg))
 
 
 def test_fan_in_sums_and_caption_forms():

@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
+from .style import SUBSCRIPT_SCALE, SUBSCRIPTS
+
 __all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text", "block_columns", "block_width",
            "CELL_GAP"]
 
@@ -96,7 +98,8 @@ def wrap_text(text: str, limit: float, size: float, before: tuple[str, ...] = ("
 
 @cache
 def _metrics(bold: bool) -> tuple[dict[int, int], int]:
-    """Advance width by code point, and the font's units per em."""
+    """Advance width by code point (subscripts as drawn, enlarged), and the font's units per
+    em."""
     data = resources.files(__package__).joinpath("fonts").joinpath(FONT_FILES[bold]).read_bytes()
     tables = _tables(data)
     units = struct.unpack_from(">H", data, tables["head"] + 18)[0]
@@ -104,7 +107,11 @@ def _metrics(bold: bool) -> tuple[dict[int, int], int]:
     hmtx = tables["hmtx"]
     widths = [struct.unpack_from(">H", data, hmtx + 4 * i)[0] for i in range(count_h)]
     glyphs = _cmap(data, tables["cmap"])
-    return {c: widths[min(g, count_h - 1)] for c, g in glyphs.items()}, units
+    advances = {c: widths[min(g, count_h - 1)] for c, g in glyphs.items()}
+    for c in map(ord, SUBSCRIPTS):  # drawn enlarged (svg.py)
+        if c in advances:
+            advances[c] = round(advances[c] * SUBSCRIPT_SCALE)
+    return advances, units
 
 
 def _tables(data: bytes) -> dict[str, int]:

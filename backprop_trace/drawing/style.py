@@ -30,6 +30,15 @@ ASPECTS: Final[Mapping[str, float | None]] = MappingProxyType(
 """The slide a frame is padded to (``fit``: the drawing's own shape)."""
 SCREEN: Final = (1920, 1080)
 """The projector a slide is judged on: text sizes are quoted in its pixels."""
+SUBSCRIPTS: Final = "₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜ"
+"""Subscript characters, drawn enlarged (SUBSCRIPT_SCALE)."""
+SUBSCRIPT_SCALE: Final = 1.25
+"""DejaVu's subscript digits are 0.41 em tall, 0.56 of its digits' 0.73 em: drawn at 125 %
+they read as digits at 0.70 of the text size (LaTeX's script size), so w₁₂ and w₂₁ can be
+told apart from the back row."""
+SUBSCRIPT_DROP: Final = 0.12
+"""How far (em of the enlarged subscript) subscripts sit below the baseline: DejaVu draws
+them on it, and enlarged they would read as digits of the name (w11)."""
 SIZE_TOLERANCE: Final = 0.9
 """A layout whose text is at least this fraction of the largest any layout shows may be kept
 for having fewer faults (crossings, wires along boxes)."""

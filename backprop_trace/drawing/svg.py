@@ -57,7 +57,14 @@ def _coordinates(points: list[Point]) -> str:
 
 
 def _text(text: str) -> str:
-    return escape(text, quote=False)
+    """Text as SVG character data, subscripts enlarged (style.SUBSCRIPT_SCALE)."""
+    return _SUBSCRIPT_RUN.sub(_SUBSCRIPT_TSPAN, escape(text, quote=False))
+
+
+_SUBSCRIPT_RUN: Final = re.compile(f"[{style.SUBSCRIPTS}]+")
+_SUBSCRIPT_TSPAN: Final = (f'<tspan font-size="{style.SUBSCRIPT_SCALE:.0%}" '
+                           f'baseline-shift="{-style.SUBSCRIPT_DROP:g}em">'
+                           '\\g<0></tspan>')
 
 
 def caption_lines(caption: str, width: float) -> list[str]:
