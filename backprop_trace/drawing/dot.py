@@ -5,6 +5,7 @@ user-derived text reaches it through ``html()``."""
 
 from __future__ import annotations
 
+import random
 from html import escape
 from typing import Final
 
@@ -54,13 +55,15 @@ fewest wires ("free")."""
 
 
 def layout_source(desc: Description, boxes: Boxes, large: bool = False,
-                  ordering: str = "in", ranksep: float = style.LAYOUT_RANKSEP) -> str:
+                  ordering: str = "in", ranksep: float = style.LAYOUT_RANKSEP,
+                  restart: int = 0) -> str:
     """Boxes of the measured sizes (in inches) and edges; an edge that carries gradient runs
     through its label block, a record of PORT_FIELDS fields the wire enters and leaves in
     the field that leaves each text its room. Inputs are placed beside the operation that
     first uses them (a later time step's input beside that step, a target beside the loss),
     as the layout engine does by itself. ``ordering`` is one of ORDERINGS; ``ranksep`` the
-    gap between ranks in inches."""
+    gap between ranks in inches; ``restart`` k > 0 declares the boxes in the k-th seeded
+    shuffle of their order (the same layout for the same k on every machine)."""
     rankdir = check_rankdir(boxes.rankdir)
     enter, leave = ("w", "e") if rankdir == "LR" else ("n", "s")
     lines = [f"digraph layout {{rankdir={rankdir} nodesep={style.GRAPH_ATTRIBUTES['nodesep']} "
@@ -68,6 +71,7 @@ def layout_source(desc: Description, boxes: Boxes, large: bool = False,
              'node [shape=box fixedsize=true label=""]', "edge [arrowhead=none]"]
     if large:
         lines.append(" ".join(f"{k}={v}" for k, v in style.LARGE_GRAPH_ATTRIBUTES.items()))
+    start = len(lines)
     # each node with an empty margin across the wires' way (WIRE_MARGIN): a wire that leaves
     # a box sideways runs that far from the boxes beside it
     margin = 2 * style.WIRE_MARGIN
@@ -85,6 +89,11 @@ def layout_source(desc: Description, boxes: Boxes, large: bool = False,
                      f"height={block.height / 72:.4f}]")
         lines.append(f"{node_id(a)} -> {lid}:p{block.port}:{enter}")
         lines.append(f"{lid}:p{block.port}:{leave} -> {node_id(v)} [weight=2]")
+    if restart:  # every box and label block declared first, in a shuffled order
+        body = lines[start:]
+        declared = [line for line in body if "->" not in line]
+        random.Random(restart).shuffle(declared)
+        lines[start:] = declared + [line for line in body if "->" in line]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..autodiff.result import TraceData
@@ -36,6 +36,9 @@ class Shape:
     ordering: str
     wrap: bool
     beside: bool
+    restart: int = 0
+    """0: boxes declared in the graph's order; k > 0: in the k-th seeded shuffle of it (a
+    restart of the layout engine's crossing minimisation)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,14 @@ class Renderer:
         tried: list[Candidate] = []
         for shape in self._shapes():
             if not self._try(shape, budget, tried):
-                break
+                return tried
+        best = _choose(tried)
+        if best.faults and best.faults.count:
+            # the engine's crossing minimisation depends on the order it is given the boxes:
+            # restarts of the best shape from other orders often cross fewer wires
+            for k in range(1, style.LAYOUT_RESTARTS + 1):
+                if not self._try(replace(best.shape, restart=k), budget, tried):
+                    break
         return tried
 
     def _try(self, shape: Shape, budget: list[float], tried: list[Candidate]) -> bool:
@@ -115,7 +125,8 @@ class Renderer:
         boxes = measure(self.desc, master_view(self.views), shape.rankdir, self.constants,
                         shape.wrap, shape.beside)
         try:
-            layout = lay_out(layout_source(self.desc, boxes, self.capped, shape.ordering),
+            layout = lay_out(layout_source(self.desc, boxes, self.capped, shape.ordering,
+                                           restart=shape.restart),
                              max_work=budget[0], max_memory=limits.max_layout_memory,
                              max_seconds=max(0.05, budget[1] - time.monotonic()))
         except RenderError:
@@ -146,8 +157,8 @@ class Renderer:
 
     @cached_property
     def readable(self) -> bool:
-        """Small enough for a slide (AUTO_LAYOUT_NODES drawn nodes): worth several layouts
-        and the first layer's inputs in one rank."""
+        """Small enough for a slide (AUTO_LAYOUT_NODES drawn nodes): worth several candidate
+        layouts and measuring their faults."""
         drawn = drawn_nodes(self.data.tape, self.constants == "gate")
         return len(drawn) <= style.AUTO_LAYOUT_NODES
 
