@@ -329,6 +329,7 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     options = Options(theme=args.theme, rankdir=args.rankdir, granularity=args.granularity,
                       constants=args.constants, aspect=args.aspect, formats=formats,
                       png_size=args.png_size, expand=args.expand, collapse=args.collapse)
+    t.composite_gates(options.expand, options.collapse)  # a wrong name fails before any output
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Final
@@ -87,9 +89,40 @@ def split_version(name: str) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
+_CODE_NAMES: ContextVar[Mapping[str, str] | None] = ContextVar("code_names", default=None)
+
+
+@contextmanager
+def code_names_for(names: Sequence[str]) -> Iterator[None]:
+    """While it lasts, ``code_name`` gives each of ``names`` an identifier no other of them
+    has: a version whose usual form is a user's own name (``c_v1`` beside ``c⁽¹⁾``) takes
+    trailing underscores (``c_v1_``)."""
+    taken = set(names)
+    chosen: dict[str, str] = {}
+    for name in names:
+        code = _code_form(name)
+        if code != name:
+            while code in taken:
+                code += "_"
+            taken.add(code)
+        chosen[name] = code
+    token = _CODE_NAMES.set(chosen)
+    try:
+        yield
+    finally:
+        _CODE_NAMES.reset(token)
+
+
 def code_name(name: str) -> str:
     """A name as a Python identifier in the code listing: ``h⁽²⁾`` → ``h_v2``, ``c′`` →
-    ``c_p1``."""
+    ``c_p1`` (unique among a listing's names inside ``code_names_for``)."""
+    chosen = _CODE_NAMES.get()
+    if chosen is not None and name in chosen:
+        return chosen[name]
+    return _code_form(name)
+
+
+def _code_form(name: str) -> str:
     stem, mark = split_version(name)
     if not mark:
         return name

@@ -31,6 +31,7 @@ from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
 from .errors import GraphError, OptionError, RenderError, TraceError
 from .graph import Group, Tape, build_tape
+from .graph.collapse import body_size, outermost
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
 from .names import VERSION_STYLES, clean_text
@@ -168,8 +169,9 @@ def _check_wrt(tape: Tape, wrt: str | Iterable[str] | None,
 
 def _input_names(tape: Tape, names: str | Iterable[str], what: str) -> list[str]:
     inputs = tape.input_names
-    listed = [names] if isinstance(names, str) else list(names) \
-        if isinstance(names, Iterable) else None
+    # a string is one name or several separated by commas ("y,t"), as on the command line
+    listed = [n.strip() for n in names.split(",") if n.strip()] if isinstance(names, str) \
+        else list(names) if isinstance(names, Iterable) else None
     if listed is None or not all(isinstance(w, str) for w in listed):
         raise GraphError(f"{what} must name inputs (a name or a list of names), got "
                          f"{names!r:.40}")
@@ -187,7 +189,7 @@ class Trace:
     def __init__(self, data: TraceData) -> None:
         self.data = data
         self._renderers: dict[Options, Renderer] = {}
-        self._drawn: dict[tuple[int, ...], Description] = {}
+        self._drawn: dict[tuple[tuple[int, str], ...], Description] = {}
 
     # -- the DESIGN.md contract --------------------------------------------------------------
 
@@ -301,24 +303,25 @@ class Trace:
     def renderer(self, options: Options | None = None, **changes: Any) -> Renderer:
         """The renderer for these options; its one layout is made on first use."""
         chosen = options_from(options, changes)
-        drawn = len(self.tape) - len(self.tape.constant_nodes)
+        groups = self.composite_gates(chosen.expand, chosen.collapse)
+        chosen_gates = tuple((g.output, g.name) for g in groups)
+        hidden = sum(len(g.members) for g in outermost(groups))
+        drawn = len(self.tape) - len(self.tape.constant_nodes) - hidden
         if drawn > self.limits.max_drawn_nodes:
             raise RenderError(f"the graph has {drawn:,} nodes, more than limits.max_drawn_nodes "
                               f"= {self.limits.max_drawn_nodes:,} a picture may have: trace a "
                               f"smaller part (wrt=…, output=…) or raise the limit (the trace "
                               f"itself, its values and gradients, are all there)")
-        groups = self.composite_gates(chosen.expand, chosen.collapse)
-        outputs = tuple(g.output for g in groups)
-        if outputs not in self._drawn:
+        if chosen_gates not in self._drawn:
             with collector_paused():
-                self._drawn[outputs] = (describe(collapsed(self.data, groups)) if groups
-                                        else self.description)
-        drawn_desc = self._drawn[outputs]
+                self._drawn[chosen_gates] = (describe(collapsed(self.data, groups)) if groups
+                                             else self.description)
+        drawn_desc = self._drawn[chosen_gates]
         # "auto" shares the renderer (and its layout) of what it resolves to; formats do not
         # change a frame, nor do names that pick the same gates
         key = chosen.with_(granularity=resolve_granularity(drawn_desc, chosen.granularity),
                            formats=("svg",), png_size=SLIDE_PIXELS, expand=(),
-                           collapse=tuple(map(str, outputs)))
+                           collapse=tuple(f"{output}:{name}" for output, name in chosen_gates))
         if key not in self._renderers:
             self._renderers[key] = Renderer(drawn_desc, key)
         return self._renderers[key]
@@ -327,8 +330,10 @@ class Trace:
                         collapse: Sequence[str] = ()) -> tuple[Group, ...]:
         """The groups drawn as one gate: every call of a user function (unless its name is in
         ``expand``, or ``expand`` has "all") and each named equation in ``collapse`` ("all":
-        every one). Drawn for scalar traces; the steps and gradients are the same either
-        way."""
+        every one). Drawn for scalar traces, and not where a group holds an abstract function
+        (its partials are symbols of nodes a gate would hide) or its body written out is over
+        ``limits.max_expression_size`` nodes (sympy would take minutes); the steps and
+        gradients are the same either way."""
         groups = self.tape.groups
         functions = {g.name for g in groups if g.kind == "function"}
         equations = {g.name for g in groups if g.kind == "equation"}
@@ -350,9 +355,13 @@ class Trace:
             return ()
         every_function = "all" in expand
         every_equation = "all" in collapse
+        abstract = self.tape.abstract
+        cap = self.limits.max_expression_size
         return tuple(g for g in groups
-                     if (g.kind == "function" and not every_function and g.name not in expand)
-                     or (g.kind == "equation" and (every_equation or g.name in collapse)))
+                     if ((g.kind == "function" and not every_function and g.name not in expand)
+                         or (g.kind == "equation" and (every_equation or g.name in collapse)))
+                     and not any(abstract[i] for i in (*g.members, g.output))
+                     and body_size(self.tape, g, cap + 1) <= cap)
 
     @overload
     def frames(self, fmt: Literal["svg"] = "svg", options: Options | None = None,

@@ -206,3 +206,101 @@ def test_the_command_line_expands_and_collapses(tmp_path):
     failed = run("--expand", "nope")
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
     assert "not a function of this trace" in failed.stderr
+
+
+# -- a hostile re-test of composite gates, by subject ----------------------------------------
+
+@pytest.mark.parametrize("source, options", [
+    (SIGMOID_LOSS, {"collapse": ["p"]}),  # an equation whose value is a call: one output
+    (SIGMOID_LOSS, {"collapse": "all"}),
+    ("σ(z) = 1/(1 + exp(-z)); g(x) = σ(2*x); y = g(a) + a", {}),  # a call as a whole body
+    ("σ(z) = 1/(1 + exp(-z)); g(x) = σ(σ(x)); y = g(a) + a", {}),
+    ("f(x) = x*x + 1; y = f(f(f(a)))", {"collapse": "y"}),
+])
+def test_groups_sharing_an_output_draw_the_outer_one(source, options):
+    at = AT if source == SIGMOID_LOSS else {"a": 0.5}
+    t = bt.trace(source, at=at)
+    gate = drawn_data(t, **options)
+    final = {s.node: s.total for s in gate.steps}
+    for x in t.grad:
+        assert final[x] == pytest.approx(t.grad[x], rel=1e-12)
+
+
+def test_a_long_body_is_drawn_as_a_gate_in_bounded_time_and_each_body_is_worked_out_once():
+    import time
+    start = time.perf_counter()
+    t = bt.trace("f(x) = tanh(sin(cos(exp(x)+x)+x^2)/(1+x^2)) * sqrt(1 + exp(sin(x)*cos(x)))"
+                 " / (atan(x) + 2)^5; y = f(a)", at={"a": 0.7})
+    (step,) = [s for s in drawn_data(t).steps if s.via == "y"]
+    assert step.local == pytest.approx(t.grad["a"], rel=1e-12)
+    calls = "σ(z) = 1/(1 + exp(-z)); y = " + " + ".join(f"σ(a*{k})" for k in range(1, 41))
+    t = bt.trace(calls, at={"a": 0.1})
+    assert len(drawn_data(t).steps) < len(t.steps)
+    assert time.perf_counter() - start < 20
+
+
+def test_drawings_are_kept_apart_by_the_gates_they_draw():
+    t = bt.trace(SIGMOID_LOSS, at=AT)
+    default = t.captions()
+    equation = t.captions(collapse=["p"], expand=["σ"])
+    assert equation == bt.trace(SIGMOID_LOSS, at=AT).captions(collapse=["p"], expand=["σ"])
+    assert equation != default and t.captions() == default
+
+
+def test_a_gates_local_partial_keeps_the_traces_conventions_and_digits():
+    # relu′(0) = 0 as everywhere in the tool (sympy's Heaviside(0) would say ½)
+    (step,) = drawn_data(bt.trace("f(x) = relu(x) + x; y = f(a)", at={"a": 0.0})).steps[1:]
+    assert step.local == 1.0
+    # near saturation σ(1 − σ) from the rounded σ would lose every digit
+    for a in (34.0, 37.0):
+        t = bt.trace("σ(z) = 1/(1 + exp(-z)); y = σ(a)", at={"a": a})
+        (step,) = drawn_data(t).steps[1:]
+        assert step.local == pytest.approx(math.exp(-a) / (1 + math.exp(-a)) ** 2, rel=1e-9)
+
+
+def test_one_operation_functions_are_gates_and_abstract_bodies_stay_expanded():
+    t = bt.trace("tanh(x) = 2*x; y = tanh(a) + sqrt(a)", at={"a": 2.0})
+    assert "tanh" in drawn_data(t).tape.ops
+    assert "tanh" not in drawn_data(t, expand="tanh").tape.ops
+    symbolic = bt.trace("h(t) = F(t)*t + 1; y = h(a)")
+    assert drawn_data(symbolic) is symbolic.data  # ∂F/∂t would name a node the gate hides
+    assert "Derivative" not in " ".join(symbolic.captions())
+
+
+def test_the_drawn_node_limit_counts_what_is_drawn():
+    calls = "σ(z) = 1/(1 + exp(-z)); y = " + " + ".join(f"σ(a*{k})" for k in range(1, 31))
+    t = bt.trace(calls, at={"a": 0.1}, limits=bt.Limits(max_drawn_nodes=140))
+    assert len(t.frames()) > 1  # about 120 drawn; 210 with the gates expanded
+    with pytest.raises(bt.errors.RenderError, match="max_drawn_nodes"):
+        t.frames(expand="all")
+
+
+def test_names_from_the_command_line_fail_before_any_output(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", SIGMOID_LOSS, "--at",
+                           "w=2,x=1,b=-1,y=1", "--expand", "nope"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == "" and "nope" in done.stderr
+
+
+def test_the_listing_never_reuses_a_users_name_for_a_version():
+    import ast
+
+    from backprop_trace.printing.listing import backward_listing
+    t = bt.trace("c = a + b; c = c * c_v1; y = c + c_v2 + c_v1",
+                 at={"a": 1, "b": 2, "c_v1": 3, "c_v2": 4})
+    listing = backward_listing(t.description)
+    ast.parse(listing)
+    assigned = [line.split(" = ")[0] for line in listing.split("# backward")[0].splitlines()
+                if " = " in line and not line.startswith("#")]
+    assert len(assigned) == len(set(assigned)) == len(t.tape.variables)
+
+
+def test_check_with_nothing_to_differentiate_says_so():
+    report = bt.trace("y = 3*2 + 1", at={}).check()
+    assert "no gradient to check" in str(report)
+    assert "no gradient to check" in str(bt.trace("y = 3*x", at={"x": 1}, wrt=[]).check())
+
+
+def test_data_and_wrt_take_names_separated_by_commas_as_expand_does():
+    t = bt.trace("L = (w*x - y)^2", at={"w": 1, "x": 2, "y": 1}, data="x, y")
+    assert list(t.grad) == ["w"]

@@ -167,7 +167,9 @@ def check_gradient(inputs: Mapping[str, Any], grad: Mapping[str, Any],
     size = max((int(np.size(v)) for v in inputs.values()), default=1)
     passes = _DIFFERENCE_SECONDS / (nodes * (_NODE_SECONDS + size * _ELEMENT_SECONDS))
     names = names[:max(1, int(passes // _PASSES))]
-    per_input = max(_MIN_ELEMENTS, min(_MAX_ELEMENTS, int(passes // _PASSES // len(names))))
+    # no gradient to check (no inputs, or wrt=[]): an empty report, not a division by zero
+    per_input = max(_MIN_ELEMENTS, min(_MAX_ELEMENTS,
+                                       int(passes // _PASSES // max(1, len(names)))))
     for name in names:
         g = grad[name]
         x = np.asarray(inputs[name], dtype=float)

@@ -270,6 +270,13 @@ def _digits(data: TraceData) -> DigitsBook:
             continue
         if abs(values[pair[1]]) == 1:  # passed on unchanged (or negated): shown alike
             ties.append((pair[0], contribution_key(data, s)))
+        # a local partial that is a node's own value (∂(u₁·z)/∂u₁ = z, exp′ = exp): the wire
+        # shows it as that node's box does
+        via = tape.index[s.via or ""]
+        for shown_node in (via, *tape.args[via]):
+            if values.get(("value", shown_node)) == values[pair[1]]:
+                ties.append((("value", shown_node), pair[1]))
+                break
         if s.terms == 1 or s.term < s.terms:
             checks.append(Check(pair, _product, contribution_key(data, s)))
         else:  # the fan-in sum, shown where the last contribution arrives

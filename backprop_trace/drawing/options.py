@@ -110,8 +110,9 @@ def _names(option: str, names: object) -> tuple[str, ...]:
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
     if not isinstance(names, (tuple, list)) or not all(isinstance(n, str) for n in names):
+        example = "expand=['σ']" if option == "expand" else "collapse=['p']"
         raise OptionError(f"{option} takes names of functions or equations (e.g. "
-                          f"{option}=['σ']), got {names!r:.40}")
+                          f"{example}), got {names!r:.40}")
     return tuple(dict.fromkeys(names))
 
 

@@ -65,9 +65,12 @@ def frame_views(desc: Description, granularity: str = "edge",
                 shown.add(step.index)
         caption = (step_caption(desc, group[0], lang) if len(group) == 1 else
                    group_caption(desc, group, lang))
+        current = tuple(s.index for s in group)
+        if len(group) == 1 and group[0].terms > 1 and group[0].completes:
+            # the caption sums every contribution: every wire it sums is lit
+            current = tuple(desc.data.columns.by_node[group[0].node])
         views.append(FrameView(len(views), caption, dict(gradients), frozenset(pending),
-                               frozenset(shown), tuple(s.index for s in group),
-                               frozenset(s.node for s in group)))
+                               frozenset(shown), current, frozenset(s.node for s in group)))
     return views
 
 

@@ -282,13 +282,12 @@ class _Builder:
     def group(self, name: str, kind: str, start: int, output: int,
               arguments: tuple[int, ...]) -> None:
         """Record the nodes made since ``start`` as a group with ``output`` as its value
-        (inputs met on the way stay outside); nothing when no operation is inside."""
-        if output < start:
+        (inputs met on the way stay outside); nothing when the value was not made here
+        (``id(x) = x``, ``z = x`` read as an identity)."""
+        if output < start or output in self.leaves:
             return
         members = tuple(i for i in range(start, output + 1)
                         if i != output and self.leaves.get(i) is not INPUT)
-        if not any(i not in self.leaves for i in members):
-            return
         inside = set(members)
         used = dict.fromkeys(a for i in (*members, output) for a in self.args[i]
                              if a not in inside)

@@ -9,18 +9,31 @@ from types import MappingProxyType
 
 from .tape import Group, Tape
 
-__all__ = ["collapse", "outermost"]
+__all__ = ["collapse", "outermost", "body_size"]
+
+
+def body_size(tape: Tape, group: Group, cap: int) -> int:
+    """How many nodes the group's body has written out in its arguments (shared parts
+    repeated, as sympy walks them), capped at ``cap``: nested calls can grow it
+    exponentially (f₁₁(x) = f₁₀(x) + f₁₀(x)·2 …)."""
+    inside = set(group.members)
+    sizes: dict[int, int] = {}
+    for i in (*group.members, group.output):
+        sizes[i] = min(cap, 1 + sum(sizes[a] if a in inside else 1 for a in tape.args[i]))
+    return sizes[group.output]
 
 
 def outermost(groups: Sequence[Group]) -> list[Group]:
     """The groups not inside another of ``groups`` (a call inside a collapsed function or
-    equation goes with it), in forward order."""
+    equation goes with it; of two with one output, ``p = σ(z)`` or ``g(x) = σ(2x)``, the
+    larger), in forward order."""
     inside: set[int] = set()
     kept: list[Group] = []
     for group in sorted(groups, key=lambda g: -len(g.members)):
         if group.output not in inside:
             kept.append(group)
             inside.update(group.members)
+            inside.add(group.output)
     return sorted(kept, key=lambda g: g.output)
 
 

@@ -9,7 +9,7 @@ from ..describe import Description, StepDescription
 from ..describe.maths import Name, Product, is_number
 from ..graph import NodeKind
 from ..graph.labels import code_node
-from ..names import code_name
+from ..names import code_name, code_names_for
 from .code import to_code
 from .messages import message
 
@@ -72,6 +72,11 @@ def _tensor_term(desc: Description, step: StepDescription, bar: str) -> str:
 
 
 def backward_listing(desc: Description, lang: str = "en") -> str:
+    with code_names_for(desc.data.tape.names):
+        return _listing(desc, lang)
+
+
+def _listing(desc: Description, lang: str) -> str:
     data = desc.data
     tape = data.tape
     bar = _bar_suffix({code_name(n) for n in tape.names})
@@ -93,6 +98,7 @@ def backward_listing(desc: Description, lang: str = "en") -> str:
             ones = data.shapes and data.shapes[tape.output]
             lines.append(f"{target} = {f'np.ones_like({code_name(step.node)})' if ones else '1'}")
             continue
+        assert step.via is not None
         upstream = Name(f"{code_name(step.via)}{bar}")
         local = step.local
         if data.shapes:

@@ -83,6 +83,9 @@ def _notes(report: CheckResult, shown: Callable[[str], str] = pretty_name) -> li
         lines.append(f"{report.inputs_checked} inputs checked, evenly spaced")
     if report.symbolic_skipped:
         lines.append(f"sympy.diff skipped — {report.symbolic_skipped}")
+    if not report.rows:
+        lines.append(f"{report.verdict}: no gradient to check (no input is differentiated)")
+        return lines
     lines.append(f"{report.verdict}: largest relative error {report.max_error:.1e} "
                  f"(tolerance {report.tolerance:.0e})")
     return lines
