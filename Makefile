@@ -19,7 +19,7 @@ demo: setup
 test: test-setup browser
 	$(BIN)/ruff check backprop_trace tests benchmarks examples
 	$(BIN)/mypy backprop_trace
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 setup: $(STAMP)
 

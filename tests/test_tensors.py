@@ -189,3 +189,11 @@ def test_the_command_line_takes_nested_lists_and_json_carries_them(tmp_path):
                  "backward.py.txt", "exec"), namespace)  # our own output, run in a test
     np.testing.assert_allclose(namespace["dy_dx"], [12, 21])
 
+
+
+def test_a_transposed_constant_is_the_constant_in_matrix_calculus():
+    """Found by the random-text property test: ``{0}.T`` made sympy's 0 take ``.T``."""
+    for text in ("{0}.T", "y = transpose(3)*x"):
+        t = bt.trace(text)
+        assert all(not hasattr(g, "shape") for g in t.grad_expr.values())
+    assert bt.trace("y = transpose(3)*x").grad_expr == {"x": 3}

@@ -82,6 +82,11 @@ def _size(a: Any) -> Any:
     return a.shape[0] * a.shape[1] if _is_matrix(a) else 1
 
 
+def _t(a: Any) -> Any:
+    """The transpose of a matrix expression; a scalar (``0.T`` typed as text) is itself."""
+    return a.T if _is_matrix(a) else a
+
+
 MatrixVjp = Callable[[Any, list[Any]], Any]
 MATRIX_OPS: Final[dict[str, tuple[Callable[..., Any], tuple[MatrixVjp, ...]]]] = {
     # op: (forward in matrix symbols, one vector-Jacobian product per argument)
@@ -94,12 +99,14 @@ MATRIX_OPS: Final[dict[str, tuple[Callable[..., Any], tuple[MatrixVjp, ...]]]] =
     "div": (lambda a, b: a * (1 / b),
             (lambda g, args: g * (1 / args[1]),
              lambda g, args: -_trace_of(g, args[0]) / args[1] ** 2)),
-    "matmul": (lambda a, b: a * b, (lambda g, args: g * args[1].T, lambda g, args: args[0].T * g)),
-    "transpose": (lambda a: a.T, (lambda g, args: g.T,)),
+    "matmul": (lambda a, b: a * b, (lambda g, args: g * _t(args[1]),
+                                    lambda g, args: _t(args[0]) * g)),
+    "transpose": (lambda a: _t(a), (lambda g, args: _t(g),)),
     "sum": (_sum, (lambda g, args: _spread(g, args[0]),)),
     "mean": (lambda a: _sum(a) / _size(a), (lambda g, args: _spread(g, args[0]) / _size(args[0]),)),
-    "dot": (lambda a, b: a.T * b, (lambda g, args: args[1] * g, lambda g, args: args[0] * g)),
-    "outer": (lambda a, b: a * b.T, (lambda g, args: g * args[1], lambda g, args: g.T * args[0])),
+    "dot": (lambda a, b: _t(a) * b, (lambda g, args: args[1] * g, lambda g, args: args[0] * g)),
+    "outer": (lambda a, b: a * _t(b), (lambda g, args: g * args[1],
+                                        lambda g, args: _t(g) * args[0])),
 }
 
 
