@@ -5,14 +5,15 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, settings
 
-# CI runs the property tests derandomised (the same examples every run, so a red run is
-# reproducible); elsewhere they explore. Neither has a per-example deadline: these machines
-# are shared and noisy, and speed is measured by the benchmarks, not by tests.
+# The property tests run derandomised by default (the same examples every run, so a red run
+# of `make test` is reproducible, on CI or here); HYPOTHESIS_PROFILE=explore searches anew
+# (more examples, a saved database). Neither has a per-example deadline: these machines are
+# shared and noisy, and speed is measured by the benchmarks, not by tests.
 settings.register_profile("ci", derandomize=True, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci" if os.environ.get("CI") else
-                      os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+settings.register_profile("explore", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def sympy_grad_at(expr_text_free_expr, symbols, point):
