@@ -195,6 +195,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parser.add_argument("--collapse", default="", metavar="NAMES",
                             help="named equations drawn as one composite gate (names, "
                                  "comma-separated, or all)")
+        parser.add_argument("--mode", default="reverse", choices=("reverse", "forward", "paths"),
+                            help="the backward pass (reverse, the default), forward mode from "
+                                 "one input, or the paths from it to the output one per frame "
+                                 "(the input: the first of --wrt, else the first input)")
         parser.add_argument("--png-size", default="1920x1080", metavar="WxH",
                             help="PNG frames' pixels (default 1920x1080, a 16:9 slide; "
                                  "3840x2160 for 4K)")
@@ -328,7 +332,8 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     formats = _formats(args.format, FORMATS)
     options = Options(theme=args.theme, rankdir=args.rankdir, granularity=args.granularity,
                       constants=args.constants, aspect=args.aspect, formats=formats,
-                      png_size=args.png_size, expand=args.expand, collapse=args.collapse)
+                      png_size=args.png_size, expand=args.expand, collapse=args.collapse,
+                      mode=args.mode, wrt=t.wrt[0] if args.mode != "reverse" and t.wrt else None)
     t.composite_gates(options.expand, options.collapse)  # a wrong name fails before any output
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:

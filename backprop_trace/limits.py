@@ -16,7 +16,7 @@ __all__ = ["Limits", "DEFAULT_LIMITS", "recursion_room", "MAX_DEPTH_CEILING"]
 MAX_DEPTH_CEILING: Final = 10_000
 _COUNTS: Final = frozenset({"max_chars", "max_nodes", "max_depth", "max_number_digits",
                             "max_array_elements", "max_expression_size", "max_instructions",
-                            "max_drawn_nodes"})
+                            "max_drawn_nodes", "max_paths"})
 _LARGEST: Final = float(2**62)
 """Every limit below this: the engine's counters are 64-bit (2**64 would wrap to 0)."""
 
@@ -67,12 +67,16 @@ class Limits:
     max_drawn_nodes: int = 2000
     """Nodes a picture may have: a larger graph is traced (values, gradients, JSON) but not
     drawn, quickly, with this limit named."""
+    max_paths: int = 64
+    """Paths from an input to the output that ``paths`` lists and path frames draw (their
+    number grows exponentially with reuse; forward mode and the reverse pass need none)."""
 
     def __post_init__(self) -> None:
         for name in ("max_chars", "max_nodes", "max_depth", "max_exponent", "max_number_digits",
                      "max_array_elements", "max_output_bytes", "max_expression_size",
                      "max_instructions", "max_layout_work", "max_layout_memory",
-                     "max_layout_seconds", "max_convert_seconds", "max_drawn_nodes"):
+                     "max_layout_seconds", "max_convert_seconds", "max_drawn_nodes",
+                     "max_paths"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not math.isfinite(value) or value <= 0:

@@ -23,12 +23,23 @@ from .autodiff.composite import collapsed
 from .autodiff.forward import check_constants, has_tensors, infer_shapes
 from .autodiff.rules import apply_op
 from .autodiff.steps import Step
+from .autodiff.tangents import (
+    ModeWork,
+    PathRecord,
+    forward_tangent_exprs,
+    forward_tangents,
+    mode_work,
+    paths,
+    require_input,
+    require_scalar,
+)
 from .collector import collector_paused
 from .describe import Description, describe
 from .drawing.options import FRAME_FORMATS, Options, options_from
 from .drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
+from .drawing.style import AUTO_LAYOUT_NODES
 from .errors import GraphError, OptionError, RenderError, TraceError
 from .graph import Group, Tape, build_tape
 from .graph.collapse import body_size, outermost
@@ -291,6 +302,44 @@ class Trace:
         expression (needs values)."""
         return CheckReport.of(check_trace(self.data))
 
+    # -- forward mode and the sum over paths ----------------------------------------------------
+
+    def forward_mode(self, wrt: str | None = None) -> dict[str, Any]:
+        """∂node/∂wrt for every node, inputs included (forward-mode differentiation from one
+        input: one pass gives every node's derivative with respect to it). Floats with
+        values, sympy expressions in the inputs without. ``wrt`` defaults to the first
+        differentiated input.
+
+        >>> t = trace("c = a + b; d = b + 1; e = c*d", at={"a": 2, "b": 1})
+        >>> t.forward_mode("b")
+        {'a': 0.0, 'b': 1.0, 'c': 1.0, 'd': 1.0, 'e': 5.0}
+        """
+        require_scalar(self.data, "forward mode")
+        x = require_input(self.data, wrt, "forward_mode")
+        with collector_paused():
+            if self.data.node_values is not None:
+                return forward_tangents(self.data, x)
+            return forward_tangent_exprs(self.data, x)
+
+    def paths(self, wrt: str | None = None) -> tuple[PathRecord, ...]:
+        """Every path from input ``wrt`` to the output with the product of its edge partials
+        (``.nodes``, ``.edges``, ``.product_expr`` in the node symbols, ``.product`` with
+        values): the products sum to ∂output/∂wrt. At most ``limits.max_paths`` of them.
+
+        >>> [p.product for p in trace("c = a + b; d = b + 1; e = c*d",
+        ...                           at={"a": 2, "b": 1}).paths("b")]
+        [2.0, 3.0]
+        """
+        require_scalar(self.data, "the sum over paths")
+        x = require_input(self.data, wrt, "paths")
+        with collector_paused():
+            return paths(self.data, x, self.limits.max_paths)
+
+    def mode_work(self) -> ModeWork:
+        """The work of forward mode (one pass per input) against one reverse pass, in edges
+        visited: why backpropagation goes backwards, on this graph."""
+        return mode_work(self.data)
+
     # -- what each step says ---------------------------------------------------------------
 
     @cached_property
@@ -305,6 +354,8 @@ class Trace:
     def renderer(self, options: Options | None = None, **changes: Any) -> Renderer:
         """The renderer for these options; its one layout is made on first use."""
         chosen = options_from(options, changes)
+        if chosen.mode != "reverse":
+            return self._mode_renderer(chosen)
         names = (chosen.expand, chosen.collapse)
         if names not in self._gates:  # a graph of 4,000 calls takes 0.1 s to choose them
             groups = self.composite_gates(*names)
@@ -329,6 +380,24 @@ class Trace:
                            collapse=tuple(f"{output}:{name}" for output, name in chosen_gates))
         if key not in self._renderers:
             self._renderers[key] = Renderer(drawn_desc, key)
+        return self._renderers[key]
+
+    def _mode_renderer(self, chosen: Options) -> Renderer:
+        """Forward mode's or the paths' frames, on the reverse frames' layout and slide."""
+        what = "forward-mode frames" if chosen.mode == "forward" else "path frames"
+        require_scalar(self.data, what)
+        wrt = require_input(self.data, chosen.wrt, what)
+        if chosen.mode == "paths":
+            paths(self.data, wrt, self.limits.max_paths)  # past the limit: say so first
+        base = self.renderer(chosen.with_(mode="reverse", wrt=None))
+        if not base.readable:
+            raise OptionError(f"{what} are drawn for graphs of up to {AUTO_LAYOUT_NODES} drawn "
+                              f"nodes (this one is larger): forward_mode() and paths() give "
+                              f"their numbers")
+        key = chosen.with_(wrt=wrt, granularity="edge", formats=("svg",),
+                           png_size=SLIDE_PIXELS)
+        if key not in self._renderers:
+            self._renderers[key] = Renderer(base.desc, key, base=base)
         return self._renderers[key]
 
     def composite_gates(self, expand: Sequence[str] = (),

@@ -16,7 +16,7 @@ from .style import ASPECTS, CONSTANT_STYLES, RANKDIR_CHOICES, Theme, get_theme
 
 __all__ = ["Options", "options_from", "FRAME_FORMATS", "FORMATS", "GRANULARITY_CHOICES",
            "LANG_VARIABLE", "default_lang", "Rankdir", "Aspect", "Constants", "Granularity",
-           "Format", "Lang"]
+           "Format", "Lang", "Mode", "MODES"]
 
 Rankdir = Literal["auto", "LR", "TB"]
 Aspect = Literal["16:9", "4:3", "fit"]
@@ -24,12 +24,14 @@ Constants = Literal["gate", "node"]
 Granularity = Literal["auto", "edge", "node"]
 Format = Literal["svg", "png", "pdf"]
 Lang = Literal["en"]
+Mode = Literal["reverse", "forward", "paths"]
 
 FRAME_FORMATS: Final[tuple[str, ...]] = get_args(Format)
 """The formats of a frame's picture."""
 FORMATS: Final[tuple[str, ...]] = FRAME_FORMATS
 """What ``render`` can write: the frames' formats."""
 GRANULARITY_CHOICES: Final[tuple[str, ...]] = get_args(Granularity)
+MODES: Final[tuple[str, ...]] = get_args(Mode)
 LANG_VARIABLE: Final = "BACKPROP_TRACE_LANG"
 """The environment variable giving the default language (unset or empty: English)."""
 
@@ -61,7 +63,10 @@ class Options:
     nodes; ``granularity``: a frame per step ("edge"), per operation ("node") or "auto";
     ``formats``: the frame formats ``render`` writes; ``lang``: the language of every word;
     ``expand``: user functions drawn as their operations, not as one composite gate (a name,
-    or "all"); ``collapse``: named equations drawn as one composite gate (or "all").
+    or "all"); ``collapse``: named equations drawn as one composite gate (or "all");
+    ``mode``: the backward pass ("reverse"), forward mode from the input ``wrt``
+    ("forward") or the paths from ``wrt`` to the output, one per frame ("paths"); every mode
+    draws the nodes at the same places.
     """
 
     theme: str | Theme = "default"
@@ -76,6 +81,10 @@ class Options:
     png_size: tuple[int, int] = SLIDE_PIXELS
     """PNG frames' pixels (a frame of another shape fits inside): 1920×1080 by default,
     ``(3840, 2160)`` or ``"3840x2160"`` for 4K."""
+    mode: Mode = "reverse"
+    wrt: str | None = None
+    """The input forward mode and the paths start from (default: the first differentiated
+    input); not for the reverse pass, which differentiates every input at once."""
 
     def __post_init__(self) -> None:
         get_theme(self.theme)  # an unknown name is an OptionError
@@ -84,6 +93,12 @@ class Options:
         _choice("constants", self.constants, CONSTANT_STYLES)
         _choice("granularity", self.granularity, GRANULARITY_CHOICES)
         _choice("lang", self.lang, LANGUAGES)
+        _choice("mode", self.mode, MODES)
+        if self.wrt is not None and not isinstance(self.wrt, str):
+            raise OptionError(f"wrt names one input (a str), got {type(self.wrt).__name__}")
+        if self.wrt is not None and self.mode == "reverse":
+            raise OptionError("wrt= picks the input of mode='forward' or mode='paths'; the "
+                              "reverse pass differentiates every input given to trace(wrt=…)")
         formats = self.formats
         if isinstance(formats, str):
             formats = tuple(f.strip() for f in formats.split(","))

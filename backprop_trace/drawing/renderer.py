@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..autodiff.result import TraceData
+from ..autodiff.tangents import count_paths
 from ..describe import Description
+from ..describe.modes import ModeDescription, describe_forward, describe_paths
 from ..errors import FrameIndexError, LargeGraphWarning, RenderError
 from ..printing.messages import message
 from . import style
@@ -19,11 +21,12 @@ from .dot import ORDERINGS, dot_source, layout_source
 from .faults import Faults, attached, measure_faults
 from .gates import drawn_nodes
 from .layout import Layout, lay_out
+from .metrics import text_width
 from .options import Options
 from .player import player_fragment, player_page
 from .style import RANKDIRS, READABLE_NODES, Theme
 from .svg import FrameDrawer, projected_scale, slide_size
-from .views import FrameView, frame_views, master_view
+from .views import FrameView, frame_views, gradient_nodes, master_view, mode_views
 
 __all__ = ["Renderer", "Shape", "Candidate", "resolve_granularity", "LargeGraphWarning"]
 
@@ -59,6 +62,9 @@ class Renderer:
 
     desc: Description
     options: Options
+    base: Renderer | None = None
+    """The reverse pass's renderer whose layout and slide this one (forward mode or the
+    paths) draws on: every mode places every node at the same coordinates."""
 
     def __post_init__(self) -> None:
         self.granularity = resolve_granularity(self.desc, self.options.granularity)
@@ -74,7 +80,55 @@ class Renderer:
 
     @cached_property
     def views(self) -> list[FrameView]:
-        return frame_views(self.desc, self.granularity, self.lang)
+        if self.options.mode == "reverse":
+            return frame_views(self.desc, self.granularity, self.lang)
+        assert self.options.wrt is not None and self.base is not None
+        return mode_views(self.desc, self.mode_description(self.options.mode, self.options.wrt),
+                          self.lang, self.base.caption_budget)
+
+    def mode_description(self, mode: str, wrt: str) -> ModeDescription:
+        if mode == "forward":
+            return describe_forward(self.desc, wrt, gradient_nodes(self.data))
+        return describe_paths(self.desc, wrt)
+
+    @cached_property
+    def caption_budget(self) -> float:
+        """The width of the reverse pass's and forward mode's longest caption: a path's
+        caption is kept within it, so the paths never make the slide's text smaller."""
+        return max(text_width(v.caption) for views in ([self.views], self._forward_views)
+                   for view_list in views for v in view_list)
+
+    @cached_property
+    def _sized_for_modes(self) -> bool:
+        """Whether the layout is sized for the other modes too: graphs small enough for a
+        slide, scalar traces."""
+        return self.readable and not self.data.shapes and not self.data.tensors
+
+    @cached_property
+    def _forward_views(self) -> list[list[FrameView]]:
+        if not self._sized_for_modes:
+            return []
+        return [mode_views(self.desc, self.mode_description("forward", x), self.lang)
+                for x in self.data.wrt]
+
+    @cached_property
+    def other_views(self) -> list[list[FrameView]]:
+        """The frames of the other modes, for every input, that share this layout: its boxes
+        and slide are sized for them too (a mode whose paths are past limits.max_paths is
+        not drawn)."""
+        if self.base is not None:
+            return self.base.other_views
+        data = self.data
+        paths = [mode_views(self.desc, self.mode_description("paths", x), self.lang,
+                            self.caption_budget) for x in data.wrt if self._sized_for_modes
+                 and count_paths(data, x, data.limits.max_paths) <= data.limits.max_paths]
+        return self._forward_views + paths
+
+    def sizing_captions(self) -> list[str]:
+        """Every caption the slide must hold (all modes')."""
+        if self.base is not None:
+            return self.base.sizing_captions()
+        return self.captions() + [v.caption for other in self.other_views for v in other]
 
     @cached_property
     def large(self) -> bool:
@@ -90,14 +144,16 @@ class Renderer:
 
     @cached_property
     def drawer(self) -> FrameDrawer:
+        if self.base is not None:
+            return self.base.drawer
         if self.large:
             warnings.warn(
                 f"the graph has {len(self.data.tape)} nodes; a diagram this large is hard to "
                 f"read (trace a smaller part with wrt=… or output=…, or use the narrative and "
                 f"JSON)", LargeGraphWarning, stacklevel=4)
         chosen = self.layout_choice
-        return FrameDrawer(self.desc, chosen.boxes, chosen.layout, self.theme, self.captions(),
-                           self.aspect)
+        return FrameDrawer(self.desc, chosen.boxes, chosen.layout, self.theme,
+                           self.sizing_captions(), self.aspect)
 
     @cached_property
     def layouts(self) -> list[Candidate]:
@@ -122,7 +178,8 @@ class Renderer:
         """Lay the graph out in ``shape`` and add it to ``tried``; False once the budget
         (``[work left, deadline]``) is spent."""
         limits = self.data.limits
-        boxes = measure(self.desc, master_view(self.views), shape.rankdir, self.constants,
+        boxes = measure(self.desc, master_view(self.views, self.other_views), shape.rankdir,
+                        self.constants,
                         shape.wrap, shape.beside)
         try:
             layout = lay_out(layout_source(self.desc, boxes, self.capped, shape.ordering,
@@ -135,13 +192,16 @@ class Renderer:
             return False
         budget[0] -= layout.work
         layout = attached(boxes, layout)
-        px = projected_scale(slide_size(layout, self.captions(), self.aspect)) * style.FONT_SIZE
+        px = projected_scale(slide_size(layout, self.sizing_captions(), self.aspect)) \
+            * style.FONT_SIZE
         faults = measure_faults(boxes, layout) if self.readable else None
         tried.append(Candidate(shape, boxes, layout, px, faults))
         return True
 
     @cached_property
     def layout_choice(self) -> Candidate:
+        if self.base is not None:
+            return self.base.layout_choice
         return _choose(self.layouts)
 
     def _shapes(self) -> list[Shape]:
@@ -169,7 +229,8 @@ class Renderer:
 
     def dot(self, frame: int | None = None) -> str:
         """DOT of one frame (None: the master the layout is made from)."""
-        view = master_view(self.views) if frame is None else self.views[self.check_frame(frame)]
+        view = master_view(self.views, self.other_views) if frame is None else \
+            self.views[self.check_frame(frame)]
         return dot_source(self.desc, view, self.theme, self.direction, self.large,
                           self.constants)
 

@@ -176,6 +176,17 @@ class FrameDrawer:
 
     def _touched(self, before: FrameView, after: FrameView) -> set[str]:
         tape, steps = self.tape, self.desc.steps
+        if after.mode != "reverse" or before.mode != "reverse":
+            # forward mode's seed sets many lines; a path lights nodes that get none
+            at = tape.index
+            changed = {node_id(at[n]) for n in after.gradients.keys() | before.gradients.keys()
+                       if before.gradients.get(n) != after.gradients.get(n)
+                       or (n in before.pending) != (n in after.pending)}
+            changed |= {node_id(at[n]) for n in before.current_nodes | after.current_nodes}
+            for k in (*before.current, *after.current):
+                lit = steps[k]
+                changed.add(forward_edge_id(at[lit.via or ""], lit.position or 0))
+            return changed & self._index.keys()
         # a node's gradient line (and whether it is pending) changes only at its own steps,
         # which are ``after.current``
         touched: set[str] = set()
@@ -195,7 +206,7 @@ class FrameDrawer:
             box = self.boxes.nodes[int(gid[1:])]
             name = self.tape.names[box.node]
             key: tuple[object, ...] = (gid, view.gradients.get(name), name in view.pending,
-                                       name in view.current_nodes)
+                                       name in view.current_nodes, view.mode == "forward")
             if key not in self._cache:
                 self._cache[key] = self._node(gid, box, *key[1:])  # type: ignore[arg-type]
             return self._cache[key]
@@ -211,7 +222,7 @@ class FrameDrawer:
     # -- nodes ----------------------------------------------------------------------------
 
     def _node(self, gid: str, box: NodeBox, gradient: str | None, pending: bool,
-              current: bool) -> str:
+              current: bool, tangent: bool = False) -> str:
         theme = self.theme
         cx, cy = self.layout.centres[gid]
         x0, y0 = cx - box.width / 2 + self.dx, cy - box.height / 2 + self.dy
@@ -239,7 +250,7 @@ class FrameDrawer:
         if gradient is not None:
             x = x0 + box.gate_width + style.NODE_PADDING + box.beside
             line = style.LINE_HEIGHT * style.FONT_SIZE
-            colour = theme.pending if pending else theme.backward
+            colour = theme.pending if pending else theme.forward if tangent else theme.backward
             rows = [gradient] if box.beside else \
                 gradient_rows(gradient, box.width - box.gate_width - 2 * style.NODE_PADDING)
             if box.beside:  # on the header's line, in a column of its own, never wrapped

@@ -3,18 +3,27 @@ the single layout is made from."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..autodiff.result import TraceData
 from ..autodiff.reverse import active_nodes
+from ..autodiff.tangents import edge_steps
 from ..describe import Description, StepDescription
+from ..describe.modes import ModeDescription
 from ..errors import OptionError
-from ..printing.captions import forward_caption, gradient_line, group_caption, step_caption
+from ..printing.captions import (
+    forward_caption,
+    gradient_line,
+    group_caption,
+    mode_captions,
+    step_caption,
+)
+from ..printing.unicode import to_unicode
 from .metrics import text_width
 from .style import GRANULARITIES
 
-__all__ = ["FrameView", "frame_views", "master_view", "gradient_nodes"]
+__all__ = ["FrameView", "frame_views", "mode_views", "master_view", "gradient_nodes"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,9 @@ class FrameView:
     """The steps just applied (their edges and receiving nodes are highlighted)."""
     current_nodes: frozenset[str] = frozenset()
     """The nodes that received those steps' contributions."""
+    mode: str = "reverse"
+    """"forward": the node lines are tangents ∂node/∂x (drawn in the forward colour);
+    "paths": one path's edges and nodes lit. Neither shows what wires pass back."""
 
 
 def gradient_nodes(data: TraceData) -> list[str]:
@@ -86,14 +98,43 @@ def _groups(desc: Description, granularity: str) -> list[list[StepDescription]]:
     return groups
 
 
-def master_view(views: list[FrameView]) -> FrameView:
+def mode_views(desc: Description, mode: ModeDescription, lang: str = "en",
+               caption_width: float | None = None) -> list[FrameView]:
+    """The frames of forward mode or of the paths: the same nodes and wires as the reverse
+    frames (``current`` names the reverse steps of the lit edges: one step per edge). A
+    path's caption is kept within ``caption_width`` where a shorter form allows."""
+    captions = mode_captions(desc, mode, lang, None if caption_width is None else
+                             lambda text: text_width(text) <= caption_width)
+    by_edge = edge_steps(desc.data)
+    lines = {n: to_unicode(line) for n, line in mode.start.items()}
+    pending = set(lines)
+    views = [FrameView(0, captions[0], dict(lines), frozenset(pending), frozenset(), (),
+                       frozenset(), mode.mode)]
+    for k, step in enumerate(mode.steps, 1):
+        for node, line in step.lines.items():
+            lines[node] = to_unicode(line)
+            pending.discard(node)
+        views.append(FrameView(k, captions[k], dict(lines), frozenset(pending), frozenset(),
+                               tuple(by_edge[e] for e in step.edges), frozenset(step.nodes),
+                               mode.mode))
+    return views
+
+
+def master_view(views: list[FrameView],
+                others: Sequence[list[FrameView]] = ()) -> FrameView:
     """Everything at its widest (measured in the font the frames are drawn in): final
-    gradients, every backward arrow, the longest caption."""
+    gradients, every backward arrow, the longest caption — over ``views`` and the views of
+    the other modes drawn with the same layout."""
     lines: dict[str, dict[str, None]] = {n: {line: None} for n, line in
                                          views[0].gradients.items()}
     for v in views[1:]:  # a node's line changes only in the views of its own steps
         for n in v.current_nodes:
             lines[n][v.gradients[n]] = None
+    for other in others:  # other modes (small graphs only): every line of every frame
+        for v in other:
+            for n, line in v.gradients.items():
+                lines.setdefault(n, {})[line] = None
     widest = {n: max(candidates, key=text_width) for n, candidates in lines.items()}
-    longest = max(dict.fromkeys(v.caption for v in views), key=text_width)
+    captions = [v.caption for v in views] + [v.caption for other in others for v in other]
+    longest = max(dict.fromkeys(captions), key=text_width)
     return FrameView(-1, longest, widest, frozenset(), views[-1].shown, ())

@@ -11,9 +11,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
+from ..autodiff.tangents import mode_work
 from ..describe import Description
+from ..describe.modes import describe_forward, describe_paths
 from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from ..drawing.renderer import Renderer
+from ..drawing.views import gradient_nodes
 from ..errors import RenderError
 from ..printing.beamer import beamer_slides
 from ..printing.export import trace_json
@@ -51,9 +54,17 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
                           f"take about {seconds:,.0f} s, more than limits.max_convert_seconds "
                           f"= {data.limits.max_convert_seconds:g}: write SVG frames, use "
                           f"granularity='node' (--granularity node), or raise the limit")
-    texts = {"index.html": renderer.html_page(), "steps.md": narrative(desc, lang),
-             "backward.py.txt": backward_listing(desc, lang),
-             "trace.json": trace_json(desc, lang)}
+    mode = None
+    wrt = renderer.options.wrt
+    if renderer.options.mode != "reverse" and wrt is not None:
+        mode = (describe_forward(desc, wrt, gradient_nodes(data))
+                if renderer.options.mode == "forward" else describe_paths(desc, wrt))
+    work = mode_work(data) if not data.shapes and data.wrt else None
+    texts = {"index.html": renderer.html_page(),
+             "steps.md": narrative(desc, lang, mode, work),
+             "backward.py.txt": backward_listing(
+                 desc, lang, wrt if renderer.options.mode == "forward" else None),
+             "trace.json": trace_json(desc, lang, mode, work)}
     if "pdf" in formats:
         texts["slides.tex"] = beamer_slides([f"{n}.pdf" for n in names], lang)
     per_frame = len(first.encode()) * ("svg" in formats) + sum(map(len, converted.values()))

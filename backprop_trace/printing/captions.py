@@ -3,19 +3,20 @@ descriptions printed, with the catalogue's words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import numpy as np
 
 from ..describe import Description, StepDescription
 from ..describe.maths import Equation, Number, Partial, Space
+from ..describe.modes import ModeDescription
 from ..names import pretty_name, shape_text
 from .messages import message
 from .unicode import to_unicode
 
 __all__ = ["header_line", "value_line", "gradient_line", "local_label", "contribution_label",
-           "step_caption", "group_caption", "forward_caption"]
+           "step_caption", "group_caption", "forward_caption", "mode_captions"]
 
 
 MATRIX_ROWS: Final = 3
@@ -122,3 +123,37 @@ def forward_caption(desc: Description, lang: str = "en") -> str:
         return message("caption.forward", lang, output=output, value=to_unicode(value), steps=n)
     return message("caption.graph", lang, output=output, steps=n)
 
+
+
+def mode_captions(desc: Description, mode: ModeDescription, lang: str = "en",
+                  fits: Callable[[str], bool] | None = None) -> list[str]:
+    """The captions of forward mode's or the paths' frames, frame 0 first. A path's caption
+    that does not ``fit`` (the frames' caption space, sized for the reverse pass) drops its
+    route, then its symbols, then its factors: the frame lights the path itself."""
+    wrt, steps = pretty_name(mode.wrt), len(mode.steps)
+    if mode.mode == "forward":
+        out = [message("caption.forward_mode", lang, wrt=wrt, steps=steps)]
+        for k, step in enumerate(mode.steps, 1):
+            key = "caption.seed" if step.kind == "seed" else "caption.step"
+            out.append(message(key, lang, step=k, steps=steps, wrt=wrt,
+                               formula=to_unicode(step.equation)))
+        return out
+    n = len(mode.paths)
+    out = [message("caption.paths" if n != 1 else "caption.paths_one", lang, paths=n, wrt=wrt,
+                   output=pretty_name(desc.output),
+                   gradient=to_unicode(Partial(desc.output, mode.wrt)))]
+    for step in mode.steps:
+        sides = step.equation.sides
+        if step.kind == "sum":  # ∂y/∂x = Σ products = total, or ∂y/∂x = total
+            forms = [sides, (sides[0], sides[-1])]
+            texts = [message("caption.path_sum", lang, paths=n, formula=to_unicode(Equation(f)))
+                     for f in forms]
+        else:  # symbols = numbers = product, with and without the route; then fewer sides
+            route = " → ".join(pretty_name(node) for node in step.nodes)
+            texts = [message("caption.path", lang, path=step.path, paths=n, route=route,
+                             formula=to_unicode(step.equation))]
+            texts += [message("caption.path_short", lang, path=step.path, paths=n,
+                              edges=len(step.edges), formula=to_unicode(Equation(sides[k:])))
+                      for k in range(len(sides))]
+        out.append(next((t for t in texts if fits is None or fits(t)), texts[-1]))
+    return out

@@ -9,11 +9,13 @@ from typing import Any, Final
 import numpy as np
 import sympy as sp
 
+from ..autodiff.tangents import ModeWork, forward_tangents
 from ..describe import Description
+from ..describe.modes import ModeDescription
 from ..graph import NodeKind
 from ..graph.labels import node_text
 from ..names import pretty_name
-from .captions import step_caption
+from .captions import mode_captions, step_caption
 from .formulas import chain_rule
 from .latex import to_latex
 from .unicode import to_unicode
@@ -38,7 +40,8 @@ def _number(value: Any) -> Any:
     return float(value)
 
 
-def trace_json(desc: Description, lang: str = "en") -> str:
+def trace_json(desc: Description, lang: str = "en", mode: ModeDescription | None = None,
+               work: ModeWork | None = None) -> str:
     data = desc.data
     tape, view = data.tape, data.view
     nodes = []
@@ -89,4 +92,30 @@ def trace_json(desc: Description, lang: str = "en") -> str:
         "shapes": ({n: list(data.shape(n)) for n in tape.variables} if data.shapes else None),
         "chain_rule": {x: {"text": str(rule), "latex": rule.latex} for x, rule in rules.items()},
     }
+    if mode is not None:
+        document["mode"] = _mode_json(desc, mode, lang)
+    if work is not None:
+        document["work"] = {"forward": dict(work.forward), "forward_total": work.forward_total,
+                            "reverse": work.reverse}
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _mode_json(desc: Description, mode: ModeDescription, lang: str) -> dict[str, Any]:
+    """Forward mode's or the paths' frames: each caption, formula and what it lights."""
+    tape = desc.data.tape
+    captions = mode_captions(desc, mode, lang)
+    entry: dict[str, Any] = {
+        "mode": mode.mode, "wrt": mode.wrt,
+        "steps": [{"kind": s.kind, "caption": captions[k],
+                   "equation": to_unicode(s.equation), "latex": to_latex(s.equation),
+                   "nodes": list(s.nodes),
+                   "edges": [{"source": tape.names[tape.args[v][p]], "target": tape.names[v],
+                              "position": p} for v, p in s.edges]}
+                  for k, s in enumerate(mode.steps, 1)]}
+    if mode.mode == "forward" and desc.data.node_values is not None:
+        entry["tangents"] = {n: _number(v) for n, v in forward_tangents(desc.data,
+                                                                          mode.wrt).items()}
+    if mode.mode == "paths":
+        entry["paths"] = [{"nodes": list(p.nodes), "product": _number(p.product),
+                           "product_expr": sp.sstr(p.product_expr)} for p in mode.paths]
+    return entry

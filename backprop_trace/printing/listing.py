@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from ..autodiff.tangents import depends_on, edge_steps
 from ..describe import Description, StepDescription
 from ..describe.maths import Name, Product, is_number
 from ..graph import NodeKind
@@ -16,13 +17,13 @@ from .messages import message
 __all__ = ["backward_listing"]
 
 
-def _bar_suffix(names: set[str]) -> str:
+def _suffix(names: set[str], base: str = "_bar") -> str:
     """``_bar``, unless a user's name already ends that way (then ``_bar2``, …), so the
     adjoint of x never shares a name with a variable."""
-    suffix, k = "_bar", 1
+    suffix, k = base, 1
     while any(f"{n}{suffix}" in names for n in names):
         k += 1
-        suffix = f"_bar{k}"
+        suffix = f"{base}{k}"
     return suffix
 
 
@@ -71,15 +72,47 @@ def _tensor_term(desc: Description, step: StepDescription, bar: str) -> str:
     return term
 
 
-def backward_listing(desc: Description, lang: str = "en") -> str:
+def backward_listing(desc: Description, lang: str = "en", forward_from: str | None = None) -> str:
+    """The listing; with ``forward_from``, forward mode from that input after it as tangent
+    code (``c_dot = a_dot + b_dot``)."""
     with code_names_for(desc.data.tape.names):
-        return _listing(desc, lang)
+        text = _listing(desc, lang)
+        if forward_from is not None:
+            text += "\n" + _tangent_code(desc, forward_from, lang)
+        return text
+
+
+def _tangent_code(desc: Description, wrt: str, lang: str) -> str:
+    """Forward mode as code: each operation's tangent from its arguments' (only those that
+    depend on ``wrt``; the local partials are the reverse steps' own)."""
+    data = desc.data
+    tape = data.tape
+    dot = _suffix({code_name(n) for n in tape.names}, "_dot")
+    flags = depends_on(data, wrt)
+    steps = edge_steps(data)
+    lines = [message("listing.forward_mode", lang, wrt=code_name(wrt), dot=dot)]
+    for i, name in enumerate(tape.names):
+        if tape.kinds[i] is NodeKind.INPUT and name in data.wrt:
+            lines.append(f"{code_name(name)}{dot} = {1 if name == wrt else 0}")
+        elif tape.kinds[i] is NodeKind.OPERATION and flags[i]:
+            terms = []
+            for k, a in enumerate(tape.args[i]):
+                if not flags[a]:
+                    continue
+                tangent = Name(f"{code_name(tape.names[a])}{dot}")
+                local = desc.steps[steps[(i, k)]].local
+                assert local is not None
+                code = to_code(local) if is_number(local) else ""
+                terms.append(tangent.name if code == "1" else f"-{tangent.name}" if code == "-1"
+                             else to_code(Product((local, tangent))))
+            lines.append(f"{code_name(name)}{dot} = {' + '.join(terms)}".replace("+ -", "- "))
+    return "\n".join(lines) + "\n"
 
 
 def _listing(desc: Description, lang: str) -> str:
     data = desc.data
     tape = data.tape
-    bar = _bar_suffix({code_name(n) for n in tape.names})
+    bar = _suffix({code_name(n) for n in tape.names})
     source = " ; ".join(line.strip() for line in data.source.splitlines() if line.strip())
     lines = [f"# backprop_trace: {source}",
              message("listing.meaning", lang, bar=bar, output=data.output), "",

@@ -22,6 +22,17 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
                      "{upstream} = {value}:  {received}",
     "caption.forward": "forward pass: {output} = {value}; backward pass next ({steps} steps)",
     "caption.graph": "graph of {output}; backward pass next ({steps} steps)",
+    "caption.forward_mode": "forward mode from {wrt}: each node's ∂/∂{wrt} in forward order "
+                            "({steps} steps)",
+    "caption.seed": "step {step}/{steps}: {formula}, the seed (a node that does not depend "
+                    "on {wrt}: 0)",
+    "caption.paths": "{paths} paths from {wrt} to {output}: the products of the partials "
+                     "along them add up to {gradient}",
+    "caption.paths_one": "1 path from {wrt} to {output}: the product of the partials along it "
+                         "is {gradient}",
+    "caption.path": "path {path}/{paths}, {route}: {formula}",
+    "caption.path_short": "path {path}/{paths} ({edges} edges): {formula}",
+    "caption.path_sum": "sum over the {paths} paths: {formula}",
     "title": "backprop_trace: {source}",
     # narrative (Markdown + LaTeX)
     "narrative.title": "# Backpropagation through ${output}$",
@@ -34,11 +45,34 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "narrative.term": " (contribution {term} of {terms})",
     "narrative.gradient": "## Gradient",
     "narrative.chain_rule": "## Chain rule",
+    "narrative.forward_mode": "## Forward mode from ${wrt}$",
+    "narrative.forward_rule": "Forward mode pushes the derivative with respect to ${wrt}$ "
+                              "forward, each operation in turn: {rule}.",
+    "narrative.paths": "## The sum over paths from ${wrt}$",
+    "narrative.paths_rule": "Each path from ${wrt}$ to ${output}$ multiplies the partials "
+                            "along its edges; the products add up to the gradient.",
+    "narrative.path": "**Path {path} of {paths}**: {route}",
+    "narrative.path_sum": "**Their sum**",
+    "narrative.work": "## Forward mode or reverse mode?",
+    "narrative.work_forward": "Forward mode gives every node's derivative with respect to one "
+                              "input per pass: the gradient takes {passes} passes, visiting "
+                              "{visits} = {total} edges.",
+    "narrative.work_reverse": "One reverse pass gives the derivative of ${output}$ with respect "
+                              "to every node: {reverse} edges, the whole gradient.",
+    "narrative.work_ratio": "On this graph forward mode does {ratio}× the work of one reverse "
+                            "pass; with one output and many inputs (a network's loss and its "
+                            "weights), that is why backpropagation goes backwards.",
+    "narrative.work_one": "With one input, one forward-mode pass and one reverse pass each "
+                          "visit the {reverse} edges; with one output and many inputs (a "
+                          "network's loss and its weights) forward mode needs a pass per "
+                          "input and reverse mode still one: that is why backpropagation goes "
+                          "backwards.",
     # the backward pass as code
     "listing.meaning": "# x{bar} means ∂{output}/∂x",
     "listing.forward": "# forward",
     "listing.backward": "# backward",
     "listing.gradient": "# gradient",
+    "listing.forward_mode": "# forward mode from {wrt}: x{dot} means ∂x/∂{wrt}",
     "listing.step": "  # step {step}",
     "listing.term": ", contribution {term} of {terms}",
     # the HTML player

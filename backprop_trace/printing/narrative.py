@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+from ..autodiff.tangents import ModeWork
 from ..describe import Description, shown_expr
 from ..describe.maths import Equation, Partial, Shown
+from ..describe.modes import ModeDescription
 from ..names import latex_name
 from .formulas import chain_rule
 from .latex import to_latex
@@ -16,7 +18,10 @@ from .messages import message
 __all__ = ["narrative"]
 
 
-def narrative(desc: Description, lang: str = "en") -> str:
+def narrative(desc: Description, lang: str = "en", mode: ModeDescription | None = None,
+              work: ModeWork | None = None) -> str:
+    """The narrative; with ``mode`` a section on forward mode or on the paths, with ``work``
+    the work of forward mode against reverse mode on this graph."""
     data = desc.data
     tape, y, view = data.tape, data.output, data.view
     source = data.source.strip()
@@ -55,5 +60,48 @@ def narrative(desc: Description, lang: str = "en") -> str:
         lines.append(f"$$ {to_latex(Equation((Partial(y, x), *forms)))} $$")
     lines += ["", message("narrative.chain_rule", lang), ""]
     lines += [f"$$ {chain_rule(data, x).latex} $$" for x in data.wrt]
+    if mode is not None:
+        lines += ["", *_mode_section(desc, mode, lang)]
+    if work is not None and work.forward:
+        lines += ["", *_work_section(desc, work, lang)]
     return "\n".join(lines) + "\n"
 
+
+def _mode_section(desc: Description, mode: ModeDescription, lang: str) -> list[str]:
+    wrt, y = latex_name(mode.wrt), latex_name(desc.output)
+    if mode.mode == "forward":
+        rule = (f"$\\frac{{\\partial u_j}}{{\\partial {wrt}}} = \\sum_i "
+                f"\\frac{{\\partial u_j}}{{\\partial u_i}} \\cdot "
+                f"\\frac{{\\partial u_i}}{{\\partial {wrt}}}$")
+        lines = [message("narrative.forward_mode", lang, wrt=wrt), "",
+                 message("narrative.forward_rule", lang, wrt=wrt, rule=rule), ""]
+        n = len(mode.steps)
+        for k, step in enumerate(mode.steps, 1):
+            lines += [message("narrative.step", lang, step=k, steps=n), "",
+                      f"$$ {to_latex(step.equation)} $$", ""]
+        return lines
+    lines = [message("narrative.paths", lang, wrt=wrt), "",
+             message("narrative.paths_rule", lang, wrt=wrt, output=y), ""]
+    for step in mode.steps:
+        if step.kind == "sum":
+            lines.append(message("narrative.path_sum", lang))
+        else:
+            route = " \\to ".join(latex_name(n) for n in step.nodes)
+            lines.append(message("narrative.path", lang, path=step.path, paths=len(mode.paths),
+                                 route=f"${route}$"))
+        lines += ["", f"$$ {to_latex(step.equation)} $$", ""]
+    return lines
+
+
+def _work_section(desc: Description, work: ModeWork, lang: str) -> list[str]:
+    lines = [message("narrative.work", lang), ""]
+    if len(work.forward) == 1:
+        return [*lines, message("narrative.work_one", lang, reverse=work.reverse)]
+    visits = " + ".join(f"{n}" for n in work.forward.values())
+    return [*lines,
+            message("narrative.work_forward", lang, passes=len(work.forward), visits=visits,
+                    total=work.forward_total), "",
+            message("narrative.work_reverse", lang, output=latex_name(desc.output),
+                    reverse=work.reverse), "",
+            message("narrative.work_ratio", lang,
+                    ratio=f"{work.forward_total / work.reverse:.3g}")]

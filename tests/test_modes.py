@@ -1,0 +1,266 @@
+"""Forward mode and the sum over paths: the numbers against sympy.diff, central differences and
+the reverse pass; the frames on the reverse frames' layout; the outputs that print them."""
+
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import backprop_trace as bt
+from backprop_trace.drawing.gates import drawn_nodes
+from backprop_trace.errors import GraphError, OptionError
+
+sys.path.insert(0, str(Path(__file__).parent))
+import frame_metrics as fm  # noqa: E402
+from generators import well_formed  # noqa: E402
+from test_cli import run  # noqa: E402
+from test_slides import CANONICAL, readable_px, traced  # noqa: E402
+
+OLAH = "c = a + b; d = b + 1; e = c*d"
+
+
+def olah():
+    return bt.trace(OLAH, at={"a": 2, "b": 1})
+
+
+def test_olah_forward_mode():
+    t = olah()
+    assert t.forward_mode("b") == {"a": 0.0, "b": 1.0, "c": 1.0, "d": 1.0, "e": 5.0}
+    assert t.forward_mode("a")["e"] == 2.0
+    assert t.forward_mode() == t.forward_mode("a")  # the first input by default
+    assert [p.product for p in t.paths("b")] == [2.0, 3.0]
+    assert [p.nodes for p in t.paths("b")] == [("b", "c", "e"), ("b", "d", "e")]
+    work = t.mode_work()
+    assert dict(work.forward) == {"a": 2, "b": 4} and work.reverse == 5
+
+
+def test_forward_mode_against_sympy_and_central_differences():
+    text = "h = tanh(w*x + b); L = (h - y)^2"
+    at = {"w": 0.7, "x": -1.3, "b": 0.2, "y": 0.5}
+    t = bt.trace(text, at=at)
+    w, x, b, y = sp.symbols("w x b y")
+    h = sp.tanh(w * x + b)
+    oracle = {"h": h, "L": (h - y) ** 2}
+    for wrt, symbol in (("w", w), ("b", b)):
+        tangents = t.forward_mode(wrt)
+        for node, expr in oracle.items():
+            exact = float(sp.diff(expr, symbol).subs({sp.Symbol(k): v for k, v in at.items()}))
+            assert tangents[node] == pytest.approx(exact, rel=1e-12, abs=1e-14)
+        eps = 1e-6
+        hi = bt.trace(text, at={**at, wrt: at[wrt] + eps}).value
+        lo = bt.trace(text, at={**at, wrt: at[wrt] - eps}).value
+        assert tangents["L"] == pytest.approx((hi - lo) / (2 * eps), rel=1e-6)
+    symbolic = bt.trace(text).forward_mode("w")["L"]
+    by_name = {s.name: s for s in symbolic.free_symbols}
+    for point in ({"w": 0.3, "x": 1.1, "b": -0.4, "y": 2.0}, at):
+        mine = float(symbolic.subs({by_name[k]: v for k, v in point.items() if k in by_name}))
+        exact = float(sp.diff(oracle["L"], w).subs({sp.Symbol(k): v for k, v in point.items()}))
+        assert mine == pytest.approx(exact, rel=1e-12)
+
+
+@settings(max_examples=40)
+@given(well_formed(), st.floats(-2, 2), st.floats(0.3, 2))
+def test_forward_and_reverse_agree_on_random_systems(case, x, y):
+    """Forward mode's output tangent, the sum over paths and the reverse gradient agree (and
+    with sympy.diff of the independently built expression)."""
+    text, expr = case
+    if not expr.free_symbols >= {sp.Symbol("x", real=True)}:
+        return
+    try:
+        t = bt.trace(f"f = {text}", at={"x": x, "y": y} if "y" in text else {"x": x})
+    except bt.TraceError:
+        return  # outside a domain: refused, as the other tests show
+    exact = float(sp.diff(expr, sp.Symbol("x", real=True)).subs(
+        {sp.Symbol("x", real=True): x, sp.Symbol("y", real=True): y}))
+    if not math.isfinite(exact):
+        return
+    tangent = t.forward_mode("x")["f"]
+    assert tangent == pytest.approx(t.grad["x"], rel=1e-9, abs=1e-12)
+    assert tangent == pytest.approx(exact, rel=1e-7, abs=1e-9)
+    try:
+        found = t.paths("x")
+    except GraphError:
+        return  # more than 64 paths: the limit, tested below
+    assert math.fsum(p.product for p in found) == pytest.approx(t.grad["x"], rel=1e-9,
+                                                                   abs=1e-12)
+
+
+def test_d2l_exercise_has_three_paths_each_summing_to_the_chain_rule():
+    t = traced("abstract-chain-rule")
+    for x in ("a", "b"):
+        found = t.paths(x)
+        assert len(found) == 3
+        assert [p.nodes[1] for p in found] == ["x", "y", "z"]
+        total = sp.Add(*[p.product_expr for p in found])
+        assert total == t.grad_expr[x]
+        # the last path frame's caption is the chain rule the tool prints
+        rule = str(t.chain_rule(x)).split(" = ", 1)[1]
+        assert t.captions(mode="paths", wrt=x)[-1].endswith(f"∂u/∂{x} = {rule}")
+    forward = t.forward_mode("a")
+    assert forward["u"] == t.grad_expr["a"] and forward["b"] == 0
+
+
+def node_lines(svg):
+    """The texts inside node groups."""
+    groups = re.findall(r'<g id="n\d+" class="node">(.*?)</g>', svg, re.S)
+    return [text for g in groups for text in re.findall(r">([^<]+)</text>", g)]
+
+
+def node_boxes(svg):
+    """Every node's rectangle, by its id."""
+    return dict(re.findall(r'<g id="(n\d+)" class="node">\n<rect (x="[^"]*" y="[^"]*" '
+                           r'width="[^"]*" height="[^"]*")', svg))
+
+
+@pytest.mark.parametrize("name", ["fan-out", "gate", "micrograd-neuron", "abstract-chain-rule",
+                                  "sigmoid-neuron"])
+def test_every_mode_draws_every_node_at_the_same_place(name):
+    t = traced(name)
+    reverse = t.frames()
+    boxes = node_boxes(reverse[-1])
+    assert boxes
+    for x in t.wrt:
+        for mode in ("forward", "paths"):
+            frames = t.frames(mode=mode, wrt=x)
+            assert {fm.viewbox(s) for s in frames} == {fm.viewbox(reverse[0])}
+            for svg in frames:
+                assert node_boxes(svg) == boxes
+
+
+@pytest.mark.parametrize("name", list(CANONICAL))
+def test_forward_and_path_frames_read_on_a_slide(name):
+    t = traced(name)
+    drawn = drawn_nodes(t.tape)
+    floor = min(readable_px(len(drawn)), min(fm.projected_min_px(s) for s in t.frames()))
+    for mode in ("forward", "paths"):
+        for x in t.wrt[:3]:
+            try:
+                frames = t.frames(mode=mode, wrt=x)
+            except GraphError:  # past limits.max_paths
+                assert mode == "paths"
+                continue
+            for k, svg in enumerate(frames):
+                boxes = fm.texts(svg)
+                assert fm.crowded(boxes) == [] and fm.collisions(boxes) == [], (mode, x, k)
+                assert fm.aspect(svg) == pytest.approx(16 / 9, rel=1e-3)
+                assert fm.projected_min_px(svg, boxes) >= floor - 1e-9, (mode, x, k)
+
+
+def test_forward_frames_show_tangents_step_by_step():
+    t = olah()
+    captions = t.captions(mode="forward", wrt="b")
+    assert captions[0].startswith("forward mode from b")
+    assert captions[-1] == ("step 4/4: ∂e/∂b = ∂(c·d)/∂c·∂c/∂b + ∂(c·d)/∂d·∂d/∂b "
+                            "= 2·1 + 3·1 = 5")
+    frames = t.frames(mode="forward", wrt="b")
+    texts = [set(re.findall(r">([^<]+)</text>", s)) for s in frames]
+    assert "∂c/∂b = ?" in texts[0] and "∂b/∂b = 1" in texts[1] and "∂a/∂b = 0" in texts[1]
+    assert "∂e/∂b = 5" in texts[-1]
+    # a tangent line has the input below the bar (∂c/∂b), a gradient line the output above
+    # it (∂e/∂c): told apart without colour
+    tangents = [line for line in node_lines(frames[-1]) if line.startswith("∂")]
+    gradients = [line for line in node_lines(t.frames()[-1]) if line.startswith("∂")]
+    assert len(tangents) == len(gradients) == 5
+    assert all(line.split(" = ")[0].endswith("/∂b") for line in tangents)
+    assert all(line.startswith("∂e/∂") for line in gradients)
+    assert t.frames(mode="forward", wrt="b")[-1].count("stroke-linecap") == 2  # e's 2 wires
+
+
+def test_path_frames_light_one_path_then_the_sum():
+    t = olah()
+    captions = t.captions(mode="paths", wrt="b")
+    assert captions == [
+        "2 paths from b to e: the products of the partials along them add up to ∂e/∂b",
+        "path 1/2, b → c → e: ∂e/∂c · ∂c/∂b = 2 · 1 = 2",
+        "path 2/2, b → d → e: ∂e/∂d · ∂d/∂b = 3 · 1 = 3",
+        "sum over the 2 paths: ∂e/∂b = 2 + 3 = 5"]
+    frames = t.frames(mode="paths", wrt="b")
+    assert [s.count("stroke-linecap") for s in frames] == [0, 2, 2, 4]
+    assert t.captions(mode="paths", wrt="a")[-1] == "path 1/1, a → c → e: ∂e/∂c · ∂c/∂a " \
+                                                    "= 2 · 1 = 2"
+
+
+def test_paths_are_bounded():
+    doubling = "; ".join(f"u{k + 1} = u{k} * u{k}" for k in range(7))
+    t = bt.trace(doubling, at={"u0": 1.1})
+    with pytest.raises(GraphError, match=r"more than 64 paths .*limits.max_paths"):
+        t.paths("u0")
+    with pytest.raises(GraphError, match="max_paths"):
+        t.frames(mode="paths")
+    assert t.forward_mode("u0")["u7"] == pytest.approx(t.grad["u0"])
+    wide = bt.trace(doubling, at={"u0": 1.1}, limits=bt.Limits(max_paths=200))
+    assert len(wide.paths("u0")) == 128
+    assert math.fsum(p.product for p in wide.paths("u0")) == pytest.approx(wide.grad["u0"])
+
+
+def test_modes_refuse_what_they_cannot_draw():
+    t = olah()
+    with pytest.raises(OptionError, match="not a differentiated input"):
+        t.forward_mode("q")
+    with pytest.raises(OptionError, match="wrt= picks the input"):
+        t.frames(wrt="a")
+    with pytest.raises(OptionError, match="unknown mode"):
+        t.frames(mode="sideways")
+    tensor = bt.trace("y = sum(W @ x)", at={"W": [[1, 2], [3, 4]], "x": [1, 1]})
+    with pytest.raises(OptionError, match="scalar traces"):
+        tensor.forward_mode("x")
+    with pytest.raises(OptionError, match="scalar traces"):
+        tensor.frames(mode="paths")
+
+
+def test_outputs_print_the_mode(tmp_path):
+    t = olah()
+    t.render(tmp_path / "f", mode="forward", wrt="b")
+    listing = (tmp_path / "f" / "backward.py.txt").read_text()
+    assert "e_dot = d * c_dot + c * d_dot" in listing and "a_dot = 0" in listing
+    narrative = (tmp_path / "f" / "steps.md").read_text()
+    assert "## Forward mode from $b$" in narrative
+    assert "visiting 2 + 4 = 6 edges" in narrative and "5 edges" in narrative
+    document = json.loads((tmp_path / "f" / "trace.json").read_text())
+    assert document["mode"]["tangents"]["e"] == 5.0
+    assert document["work"] == {"forward": {"a": 2, "b": 4}, "forward_total": 6, "reverse": 5}
+    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 5
+    t.render(tmp_path / "p", mode="paths", wrt="b")
+    document = json.loads((tmp_path / "p" / "trace.json").read_text())
+    assert [p["product"] for p in document["mode"]["paths"]] == [2.0, 3.0]
+    assert "**Path 2 of 2**: $b \\to d \\to e$" in (tmp_path / "p" / "steps.md").read_text()
+    page = (tmp_path / "p" / "index.html").read_text()
+    assert "path 1/2" in page
+
+
+def test_cli_mode(tmp_path):
+    code, out, err = run(OLAH, "--at", "a=2,b=1", "--mode", "forward", "--wrt", "b",
+                         "-o", str(tmp_path / "f"))
+    assert code == 0 and err == ""
+    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 5
+    doubling = "; ".join(f"u{k + 1} = u{k} * u{k}" for k in range(7))
+    code, out, err = run(doubling, "--at", "u0=1.1", "--mode", "paths", "-o",
+                         str(tmp_path / "p"))
+    assert code == 2 and "max_paths" in err and "Traceback" not in err
+    code, out, err = run(OLAH, "--at", "a=2,b=1", "--mode", "sideways")
+    assert code == 2
+
+
+def test_symbolic_tangents_without_values():
+    t = bt.trace("f = (x + y) * z")
+    assert {k: str(v) for k, v in t.forward_mode("x").items()} == {
+        "x": "1", "y": "0", "z": "0", "u1": "1", "f": "z"}
+    assert t.captions(mode="forward", wrt="x")[-1] == "step 3/3: ∂f/∂x = ∂(u₁·z)/∂u₁ · " \
+                                                      "∂u₁/∂x = z"
+    assert np.isclose(float(olah().forward_mode("b")["e"]), 5.0)
+
+
+@pytest.mark.parametrize("name", ["fan-out", "micrograd-neuron", "abstract-chain-rule"])
+def test_frames_made_from_the_one_before_match_frames_drawn_whole(name):
+    """The player and render draw each frame from the previous one (only what changed)."""
+    t = traced(name)
+    for mode in ("forward", "paths"):
+        r = t.renderer(mode=mode, wrt=t.wrt[-1])
+        assert list(r.all_svgs()) == [r.svg(k) for k in range(len(r.views))]
