@@ -23,6 +23,7 @@ for name, title in [("bench_engine", "Engine at scale (10,000-node MLP) vs micro
                     ("bench_frames", "Frames vs one plain dot -Tsvg"),
                     ("slide_sizes", "Canonical examples: smallest text on a 1920×1080 slide"),
                     ("lecture_graphs", "Lecture graphs: text, crossings, wires near boxes"),
+                    ("modes", "Forward mode against reverse mode: edges visited, sizing cost"),
                     ("bench_big", "A 1,000-node trace, all outputs"),
                     ("bench_bounds", "Hostile and extreme inputs: time to an answer")]:
     print(f"== {title}", flush=True)

@@ -15,6 +15,7 @@ import backprop_trace as bt
 
 NETWORK = ("h1 = tanh(w11*x1 + w12*x2 + b1); h2 = tanh(w21*x1 + w22*x2 + b2); "
            "o = v1*h1 + v2*h2 + c; L = (o - t)^2")
+OLAH = "c = a + b; d = b + 1; e = c*d"
 RNN = "h1 = tanh(w*h0 + u*x1 + b); h2 = tanh(w*h1 + u*x2 + b); L = (h2 - y)^2"
 
 
@@ -41,6 +42,11 @@ PICTURES = [
       "v1": 1.5, "v2": -0.7, "c": 0.3, "t": 1}, -1, {"data": ["x1", "x2", "t"]}),
     ("rnn-two-steps.png", RNN, {"w": 0.5, "h0": 0, "u": 1.2, "x1": 1, "x2": -1, "b": 0.1,
                                 "y": 0.5}, -1, {"data": ["h0", "x1", "x2", "y"]}),
+    # forward mode and the paths (issue 22), Olah's example
+    ("olah-forward-b.png", OLAH, {"a": 2, "b": 1}, -1, {"mode": "forward", "wrt": "b"}),
+    ("olah-path-b.png", OLAH, {"a": 2, "b": 1}, 2, {"mode": "paths", "wrt": "b"}),
+    ("d2l-paths-a.png", "u = f(x, y, z); x = x(a, b); y = y(a, b); z = z(a, b)", None, 2,
+     {"mode": "paths", "wrt": "a"}),
 ]
 TRACE_OPTIONS = ("data",)
 """Options of the trace itself; the others are the frames'."""

@@ -163,3 +163,32 @@ def test_in_a_notebook_cell_the_frame_fits_the_width(browser, tmp_path):
     assert float(page.get_attribute(".bt-player", "data-zoom")) > 1
     page.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("mode", ["forward", "paths"])
+def test_forward_and_path_players(browser, tmp_path, mode):
+    """The player of forward mode and of the paths steps through their frames, whose node
+    boxes sit where the reverse player draws them."""
+    t = bt.trace("c = a + b; d = b + 1; e = c*d", at={"a": 2, "b": 1})
+    t.render(tmp_path / "r")
+    t.render(tmp_path / mode, mode=mode, wrt="b")
+    boxes = {}
+    for name in ("r", mode):
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((tmp_path / name / "index.html").as_uri())
+        page.keyboard.press("End")
+        boxes[name] = page.evaluate(
+            "Array.from(document.querySelectorAll('.bt-stage g.node')).map(g => {"
+            "const r = g.querySelector('rect').getBoundingClientRect();"
+            "return [g.id, r.x, r.y, r.width, r.height]; })")
+        caption = page.inner_text(".bt-caption")
+        stage = page.inner_text(".bt-stage")
+        page.close()
+        assert errors == []
+    assert len(boxes["r"]) == 5 and boxes["r"] == boxes[mode]
+    if mode == "forward":
+        assert caption.startswith("step 4/4: ∂e/∂b = ") and "∂e/∂b = 5" in stage
+    else:
+        assert caption == "sum over the 2 paths: ∂e/∂b = 2 + 3 = 5" and "∂e/∂b = 5" in stage
