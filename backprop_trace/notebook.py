@@ -21,9 +21,9 @@ from .printing.formulas import chain_rule
 from .printing.messages import message
 from .printing.unicode import to_unicode
 
-__all__ = ["Frame", "player_html", "slider_widget"]
+__all__ = ["Frame", "Player", "player_html", "slider_widget", "PLAYER_IDS"]
 
-_PLAYER_IDS = itertools.count(1)  # several players on one page must not share element ids
+PLAYER_IDS = itertools.count(1)  # several players on one page must not share element ids
 
 
 @dataclass(frozen=True, repr=False)
@@ -55,11 +55,26 @@ class Frame:
                               f"{exc.strerror or exc}") from None
 
 
+@dataclass(frozen=True, repr=False)
+class Player:
+    """The HTML player of some frames (another mode, other options); displays itself in
+    Jupyter."""
+
+    html: str
+    frames: int
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<Player of {self.frames} frames>"
+
+
 def player_html(desc: Description, renderer: Callable[[], Renderer]) -> str:
     """The player opened at the last frame; without a picture, the formulas and the reason."""
     try:
         r = renderer()
-        return r.html_fragment(f"bt-player-{next(_PLAYER_IDS)}", start=len(r.views) - 1)
+        return r.html_fragment(f"bt-player-{next(PLAYER_IDS)}", start=len(r.views) - 1)
     except RenderError as exc:
         data = desc.data
         value = desc.value(data.output)

@@ -46,7 +46,7 @@ from .graph.collapse import body_size, outermost
 from .graph.view import to_networkx
 from .limits import DEFAULT_LIMITS, Limits
 from .names import VERSION_STYLES, clean_text
-from .notebook import Frame, player_html, slider_widget
+from .notebook import PLAYER_IDS, Frame, Player, player_html, slider_widget
 from .outputs import write_outputs
 from .parsing import System, parse
 from .printing.formulas import Formula, chain_rule
@@ -516,6 +516,13 @@ class Trace:
     def _repr_html_(self) -> str:
         """In Jupyter: the HTML player, showing the final gradients, with its step controls."""
         return player_html(self.description, self.renderer)
+
+    def player(self, options: Options | None = None, **changes: Any) -> Player:
+        """The HTML player with these options, shown in Jupyter at its first frame: e.g.
+        ``t.player(mode="forward", wrt="b")`` (displaying ``t`` itself shows the reverse
+        pass's player at its last frame)."""
+        r = self.renderer(options, **changes)
+        return Player(r.html_fragment(f"bt-player-{next(PLAYER_IDS)}"), len(r.views))
 
     def widget(self, options: Options | None = None, **changes: Any) -> Any:
         """An ipywidgets slider over the frames (needs ipywidgets and a live kernel)."""

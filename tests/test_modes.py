@@ -264,3 +264,11 @@ def test_frames_made_from_the_one_before_match_frames_drawn_whole(name):
     for mode in ("forward", "paths"):
         r = t.renderer(mode=mode, wrt=t.wrt[-1])
         assert list(r.all_svgs()) == [r.svg(k) for k in range(len(r.views))]
+
+
+def test_notebook_player_of_a_mode():
+    player = olah().player(mode="paths", wrt="b")
+    assert player.frames == 4 and "sum over the 2 paths" in player._repr_html_()
+    assert repr(player) == "<Player of 4 frames>"
+    frame = olah().frame(-1, mode="forward", wrt="b")
+    assert frame.caption.startswith("step 4/4: ∂e/∂b")
