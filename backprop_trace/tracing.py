@@ -338,6 +338,7 @@ class Trace:
     def mode_work(self) -> ModeWork:
         """The work of forward mode (one pass per input) against one reverse pass, in edges
         visited: why backpropagation goes backwards, on this graph."""
+        require_scalar(self.data, "the work of forward mode")
         return mode_work(self.data)
 
     # -- what each step says ---------------------------------------------------------------

@@ -32,9 +32,9 @@ def row(name: str, t: bt.Trace) -> str:
     start = time.perf_counter()
     _ = fresh.other_views
     modes = time.perf_counter() - start
-    visits = " + ".join(str(n) for n in work.forward.values())
+    visits = " + ".join(str(n) for n in work.forward.values()) or "…"
     ratio = work.forward_total / work.reverse if work.reverse else float("nan")
-    return (f"| {name} | {len(work.forward)} | {visits} = {work.forward_total} | "
+    return (f"| {name} | {work.passes} | {visits} = {work.forward_total} | "
             f"{work.reverse} | {ratio:.2f} | {len(sized)} | {modes * 1000:.0f} ms | "
             f"{whole:.2f} s |")
 

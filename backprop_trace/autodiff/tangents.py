@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import sympy as sp
@@ -29,13 +28,16 @@ Edge = tuple[int, int]
 
 
 def require_scalar(data: TraceData, what: str) -> None:
-    if data.shapes:
-        raise OptionError(f"{what} is worked out for scalar traces (this one has vectors or "
-                          f"matrices: its reverse pass is the vector-Jacobian products)")
+    if data.shapes or data.tensors:
+        raise OptionError(f"{what}: worked out for scalar traces only (this one has vectors "
+                          f"or matrices: its reverse pass is the vector-Jacobian products)")
 
 
 def require_input(data: TraceData, wrt: object, what: str) -> str:
     """``wrt`` as one of the differentiated inputs (by default the first)."""
+    if not data.wrt:
+        raise OptionError(f"{what}: this trace differentiates no input (every input is data, "
+                          f"or there is none)")
     if wrt is None:
         return data.wrt[0]
     if not isinstance(wrt, str):
@@ -138,7 +140,8 @@ def paths(data: TraceData, wrt: str, cap: int) -> tuple[PathRecord, ...]:
     a GraphError past ``cap`` paths (their number grows exponentially with reuse)."""
     count = count_paths(data, wrt, cap)
     if count > cap:
-        raise GraphError(f"more than {cap} paths lead from {wrt} to {data.output} (the limit "
+        raise GraphError(f"more than {cap:,} path{'s' if cap != 1 else ''} lead from {wrt} to "
+                         f"{data.output} (the limit "
                          f"limits.max_paths): forward_mode({wrt!r}) and the reverse pass give "
                          f"the same sum without listing them; or raise the limit")
     tape, view = data.tape, data.view
@@ -146,23 +149,27 @@ def paths(data: TraceData, wrt: str, cap: int) -> tuple[PathRecord, ...]:
     numbers = data.columns.numbers
     found: list[PathRecord] = []
 
-    def walk(i: int, nodes: list[int], edges: list[Edge]) -> None:
+    # depth first, without recursion (a chain of 1,000 operations is one path of 1,000
+    # edges), users in the graph's order so the paths come out in it
+    stack: list[tuple[int, tuple[int, ...], tuple[Edge, ...]]] = [
+        (tape.index[wrt], (tape.index[wrt],), ())]
+    while stack:
+        i, nodes, edges = stack.pop()
         if i == tape.output:
-            names = tuple(tape.names[n] for n in nodes)
             expr = sp.Mul(*[view.local(tape.names[v], k) for v, k in edges])
             product = None
             if numbers is not None:
                 product = float(np.prod([float(numbers[0][steps[e]]) for e in edges]))
-            found.append(PathRecord(names, tuple(edges), expr, product))
-            return
-        for user in tape.users[tape.names[i]]:
-            u = tape.index[user]
-            for k, a in enumerate(tape.args[u]):
-                if a == i:
-                    walk(u, [*nodes, u], [*edges, (u, k)])
-
-    walk(tape.index[wrt], [tape.index[wrt]], [])
+            found.append(PathRecord(tuple(tape.names[n] for n in nodes), edges, expr, product))
+            continue
+        onward = [(u, k) for user in tape.users[tape.names[i]]
+                  for u in (tape.index[user],) for k, a in enumerate(tape.args[u]) if a == i]
+        stack += [(u, (*nodes, u), (*edges, (u, k))) for u, k in reversed(onward)]
     return tuple(found)
+
+
+_LISTED_INPUTS: Final = 20
+"""Forward mode's work is listed per input up to this many inputs (then only its total)."""
 
 
 @dataclass(frozen=True)
@@ -172,17 +179,30 @@ class ModeWork:
     reverse pass visiting every edge that carries gradient."""
 
     forward: Mapping[str, int]
+    """Edges visited by forward mode from each input (empty past 20 inputs)."""
+    forward_total: int
     reverse: int
-    outputs: int = 1
-
-    @cached_property
-    def forward_total(self) -> int:
-        return sum(self.forward.values())
+    passes: int
+    """Forward-mode passes: one per differentiated input."""
 
 
 def mode_work(data: TraceData) -> ModeWork:
-    forward: dict[str, int] = {}
-    for x in data.wrt:
-        flags = depends_on(data, x)
-        forward[x] = sum(len(_edges_in(data, i, flags)) for i in data.tape.operation_nodes.tolist())
-    return ModeWork(forward, len(data.columns) - 1)
+    """Counted in one pass over the graph: each node's inputs as the bits of an integer, an
+    edge visited once per input its argument depends on."""
+    tape = data.tape
+    bit = {tape.index[x]: 1 << k for k, x in enumerate(data.wrt)}
+    deps = [bit.get(i, 0) for i in range(len(tape))]
+    total = 0
+    per_input = [0] * len(data.wrt)
+    listed = len(data.wrt) <= _LISTED_INPUTS
+    for i, node_args in enumerate(tape.args):
+        for a in node_args:
+            d = deps[a]
+            deps[i] |= d
+            total += d.bit_count()
+            while listed and d:
+                low = d & -d
+                per_input[low.bit_length() - 1] += 1
+                d ^= low
+    forward = dict(zip(data.wrt, per_input)) if listed else {}
+    return ModeWork(forward, total, len(data.columns) - 1, len(data.wrt))

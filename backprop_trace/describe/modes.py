@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -64,12 +64,13 @@ class ModeDescription:
 
 
 def _local(desc: Description, via: int, position: int) -> OwnPartial | Partial:
-    """∂(via's own expression)/∂argument, as the reverse frames write it."""
+    """∂(via's own expression)/∂argument, so it never reads as a total (∂(x·u₁)/∂x); of an
+    abstract function, the textbook's ∂u/∂x (as the chain rule prints it)."""
     tape = desc.data.tape
     own = operation(desc.data, tape.names[via])
     assert own is not None
     arg = tape.names[tape.args[via][position]]
-    return Partial(own.op, arg) if own.abstract else OwnPartial(own, arg)
+    return Partial(tape.names[via], arg) if own.abstract else OwnPartial(own, arg)
 
 
 def _book(desc: Description, values: dict[Hashable, float], locals_: Sequence[int],
@@ -110,10 +111,16 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
     flags = depends_on(data, wrt)
     steps_of = edge_steps(data)
     values = data.node_values is not None
-    tangents = forward_tangents(data, wrt) if values else forward_tangent_exprs(data, wrt)
+    # without values: the tangents in the inputs where whole expressions stay small, else
+    # each in its arguments' tangents (∂q/∂x = (x + y)·∂p/∂x + p), as compact as the
+    # reverse pass's ∂-symbol forms
+    tangents: dict[str, Any] | None = (forward_tangents(data, wrt) if values else
+                                       forward_tangent_exprs(data, wrt) if data.expandable
+                                       else None)
     pushes = [i for i in tape.operation_nodes.tolist() if flags[i]]
     book = None
     if values:
+        assert tangents is not None
         keys: dict[Hashable, float] = {("t", i): float(tangents[tape.names[i]])
                                        for i in pushes}
         keys[("t", tape.index[wrt])] = 1.0
@@ -132,6 +139,18 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
         book = _book(desc, keys, used, checks, ties)
 
     def tangent(i: int) -> Shown:
+        if tangents is None:  # compact: Σ local partial · the argument's tangent
+            if i == tape.index[wrt]:
+                return shown_expr(sp.S.One)
+            terms: list[Shown] = []
+            for k, a in enumerate(tape.args[i]):
+                if flags[a]:
+                    local = shown_expr(data.view.local(tape.names[i], k))
+                    arg: Shown = Partial(tape.names[a], wrt)
+                    terms.append(local if a == tape.index[wrt] else
+                                 arg if local == shown_expr(sp.S.One) else
+                                 Product((local, arg)))
+            return terms[0] if len(terms) == 1 else Sum(tuple(terms))
         if book is not None:
             return number(book, ("t", i), float(tangents[tape.names[i]]), data.exact)
         return shown_expr(tangents[tape.names[i]])
@@ -188,12 +207,14 @@ def describe_paths(desc: Description, wrt: str) -> ModeDescription:
         checks.append(Check(tuple(("path", k) for k in range(len(found))), _sum, ("sum",)))
         book = _book(desc, keys, sorted({steps_of[e] for p in found for e in p.edges}), checks)
     head = Partial(y, wrt)
+    if not found:  # the output does not depend on wrt: nothing to light, the gradient is 0
+        zero = Number(0.0, 4, data.exact) if values else shown_expr(sp.S.Zero)
+        return ModeDescription("paths", wrt, {wrt: Equation((head, zero))}, (), found)
     start: dict[str, Shown] = {wrt: Equation((head, Unknown()))}
     steps: list[ModeStep] = []
     shown: list[Shown] = []
     for k, p in enumerate(found):
-        factors = tuple(Partial(tape.names[v], tape.names[tape.args[v][j]])
-                        for v, j in reversed(p.edges))
+        factors = tuple(_local(desc, v, j) for v, j in reversed(p.edges))
         sides: list[Shown] = [Product(factors) if len(factors) > 1 else factors[0]]
         if book is not None:
             assert data.columns.numbers is not None

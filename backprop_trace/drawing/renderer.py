@@ -13,7 +13,7 @@ from ..autodiff.result import TraceData
 from ..autodiff.tangents import count_paths
 from ..describe import Description
 from ..describe.modes import ModeDescription, describe_forward, describe_paths
-from ..errors import FrameIndexError, LargeGraphWarning, RenderError
+from ..errors import FrameIndexError, LargeGraphWarning, RenderError, TraceError
 from ..printing.messages import message
 from . import style
 from .boxes import Boxes, measure
@@ -108,8 +108,16 @@ class Renderer:
     def _forward_views(self) -> list[list[FrameView]]:
         if not self._sized_for_modes:
             return []
-        return [mode_views(self.desc, self.mode_description("forward", x), self.lang)
-                for x in self.data.wrt]
+        return [views for x in self.data.wrt
+                for views in self._sizing_views("forward", x, None)]
+
+    def _sizing_views(self, mode: str, wrt: str, budget: float | None) -> list[list[FrameView]]:
+        """One mode's views for sizing the layout, or none where that mode cannot be drawn
+        (it is refused, with its reason, only when asked for)."""
+        try:
+            return [mode_views(self.desc, self.mode_description(mode, wrt), self.lang, budget)]
+        except TraceError:
+            return []
 
     @cached_property
     def other_views(self) -> list[list[FrameView]]:
@@ -119,9 +127,9 @@ class Renderer:
         if self.base is not None:
             return self.base.other_views
         data = self.data
-        paths = [mode_views(self.desc, self.mode_description("paths", x), self.lang,
-                            self.caption_budget) for x in data.wrt if self._sized_for_modes
-                 and count_paths(data, x, data.limits.max_paths) <= data.limits.max_paths]
+        paths = [views for x in data.wrt if self._sized_for_modes
+                 and count_paths(data, x, data.limits.max_paths) <= data.limits.max_paths
+                 for views in self._sizing_views("paths", x, self.caption_budget)]
         return self._forward_views + paths
 
     def sizing_captions(self) -> list[str]:

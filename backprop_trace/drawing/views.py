@@ -10,6 +10,7 @@ from ..autodiff.result import TraceData
 from ..autodiff.reverse import active_nodes
 from ..autodiff.tangents import edge_steps
 from ..describe import Description, StepDescription
+from ..describe.maths import Equation, Unknown
 from ..describe.modes import ModeDescription
 from ..errors import OptionError
 from ..printing.captions import (
@@ -107,7 +108,8 @@ def mode_views(desc: Description, mode: ModeDescription, lang: str = "en",
                              lambda text: text_width(text) <= caption_width)
     by_edge = edge_steps(desc.data)
     lines = {n: to_unicode(line) for n, line in mode.start.items()}
-    pending = set(lines)
+    pending = {n for n, line in mode.start.items()
+               if isinstance(line, Equation) and isinstance(line.sides[-1], Unknown)}
     views = [FrameView(0, captions[0], dict(lines), frozenset(pending), frozenset(), (),
                        frozenset(), mode.mode)]
     for k, step in enumerate(mode.steps, 1):

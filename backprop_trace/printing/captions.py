@@ -132,14 +132,16 @@ def mode_captions(desc: Description, mode: ModeDescription, lang: str = "en",
     route, then its symbols, then its factors: the frame lights the path itself."""
     wrt, steps = pretty_name(mode.wrt), len(mode.steps)
     if mode.mode == "forward":
-        out = [message("caption.forward_mode", lang, wrt=wrt, steps=steps)]
+        out = [message("caption.forward_mode" if steps != 1 else "caption.forward_mode_one",
+                       lang, wrt=wrt, steps=steps)]
         for k, step in enumerate(mode.steps, 1):
             key = "caption.seed" if step.kind == "seed" else "caption.step"
             out.append(message(key, lang, step=k, steps=steps, wrt=wrt,
                                formula=to_unicode(step.equation)))
         return out
     n = len(mode.paths)
-    out = [message("caption.paths" if n != 1 else "caption.paths_one", lang, paths=n, wrt=wrt,
+    key = "caption.paths" if n > 1 else "caption.paths_one" if n else "caption.paths_none"
+    out = [message(key, lang, paths=n, wrt=wrt,
                    output=pretty_name(desc.output),
                    gradient=to_unicode(Partial(desc.output, mode.wrt)))]
     for step in mode.steps:

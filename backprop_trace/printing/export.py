@@ -95,8 +95,9 @@ def trace_json(desc: Description, lang: str = "en", mode: ModeDescription | None
     if mode is not None:
         document["mode"] = _mode_json(desc, mode, lang)
     if work is not None:
-        document["work"] = {"forward": dict(work.forward), "forward_total": work.forward_total,
-                            "reverse": work.reverse}
+        document["work"] = {"forward": dict(work.forward) or None,
+                            "forward_total": work.forward_total, "reverse": work.reverse,
+                            "passes": work.passes}
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 

@@ -22,14 +22,16 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
                      "{upstream} = {value}:  {received}",
     "caption.forward": "forward pass: {output} = {value}; backward pass next ({steps} steps)",
     "caption.graph": "graph of {output}; backward pass next ({steps} steps)",
-    "caption.forward_mode": "forward mode from {wrt}: each node's ∂/∂{wrt} in forward order "
+    "caption.forward_mode": "forward mode from {wrt}: each node's ∂/∂{wrt} in turn "
                             "({steps} steps)",
-    "caption.seed": "step {step}/{steps}: {formula}, the seed (a node that does not depend "
-                    "on {wrt}: 0)",
-    "caption.paths": "{paths} paths from {wrt} to {output}: the products of the partials "
-                     "along them add up to {gradient}",
-    "caption.paths_one": "1 path from {wrt} to {output}: the product of the partials along it "
-                         "is {gradient}",
+    "caption.seed": "step {step}/{steps}: the seed, {formula}",
+    "caption.forward_mode_one": "forward mode from {wrt}: each node's ∂/∂{wrt} in turn "
+                                "(1 step)",
+    "caption.paths_none": "no path leads from {wrt} to {output}: {gradient} = 0",
+    "caption.paths": "{paths} paths from {wrt} to {output}: their products of partials add "
+                     "up to {gradient}",
+    "caption.paths_one": "1 path from {wrt} to {output}: its product of partials is "
+                         "{gradient}",
     "caption.path": "path {path}/{paths}, {route}: {formula}",
     "caption.path_short": "path {path}/{paths} ({edges} edges): {formula}",
     "caption.path_sum": "sum over the {paths} paths: {formula}",

@@ -62,7 +62,7 @@ def narrative(desc: Description, lang: str = "en", mode: ModeDescription | None 
     lines += [f"$$ {chain_rule(data, x).latex} $$" for x in data.wrt]
     if mode is not None:
         lines += ["", *_mode_section(desc, mode, lang)]
-    if work is not None and work.forward:
+    if work is not None and work.passes:
         lines += ["", *_work_section(desc, work, lang)]
     return "\n".join(lines) + "\n"
 
@@ -95,11 +95,11 @@ def _mode_section(desc: Description, mode: ModeDescription, lang: str) -> list[s
 
 def _work_section(desc: Description, work: ModeWork, lang: str) -> list[str]:
     lines = [message("narrative.work", lang), ""]
-    if len(work.forward) == 1:
+    if work.passes == 1:
         return [*lines, message("narrative.work_one", lang, reverse=work.reverse)]
-    visits = " + ".join(f"{n}" for n in work.forward.values())
+    visits = " + ".join(f"{n}" for n in work.forward.values()) or "…"
     return [*lines,
-            message("narrative.work_forward", lang, passes=len(work.forward), visits=visits,
+            message("narrative.work_forward", lang, passes=work.passes, visits=visits,
                     total=work.forward_total), "",
             message("narrative.work_reverse", lang, output=latex_name(desc.output),
                     reverse=work.reverse), "",
