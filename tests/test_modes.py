@@ -170,8 +170,13 @@ def test_forward_frames_show_tangents_step_by_step():
     t = olah()
     captions = t.captions(mode="forward", wrt="b")
     assert captions[0].startswith("forward mode from b")
-    assert captions[-1] == ("step 4/4: ∂e/∂b = ∂(c·d)/∂c·∂c/∂b + ∂(c·d)/∂d·∂d/∂b "
+    assert captions[-2] == ("step 4/4: ∂e/∂b = ∂(c·d)/∂c·∂c/∂b + ∂(c·d)/∂d·∂d/∂b "
                             "= 2·1 + 3·1 = 5")
+    # the closing frame: the lecture's punchline with this graph's numbers
+    assert captions[-1] == ("the whole gradient: 2 forward passes (6 edge visits) or one "
+                            "reverse pass (5)")
+    assert t.captions(mode="forward", wrt="a")[1] == (
+        "step 1/3: the seed, ∂a/∂a = 1; ∂b/∂a = ∂d/∂a = 0 (they do not depend on a)")
     frames = t.frames(mode="forward", wrt="b")
     texts = [set(re.findall(r">([^<]+)</text>", s)) for s in frames]
     assert "∂c/∂b = ?" in texts[0] and "∂b/∂b = 1" in texts[1] and "∂a/∂b = 0" in texts[1]
@@ -183,7 +188,8 @@ def test_forward_frames_show_tangents_step_by_step():
     assert len(tangents) == len(gradients) == 5
     assert all(line.split(" = ")[0].endswith("/∂b") for line in tangents)
     assert all(line.startswith("∂e/∂") for line in gradients)
-    assert t.frames(mode="forward", wrt="b")[-1].count("stroke-linecap") == 2  # e's 2 wires
+    assert frames[-2].count("stroke-linecap") == 2  # e's 2 wires lit
+    assert frames[-1].count("stroke-linecap") == 0
 
 
 def test_path_frames_light_one_path_then_the_sum():
@@ -232,7 +238,8 @@ def test_outputs_print_the_mode(tmp_path):
     t = olah()
     t.render(tmp_path / "f", mode="forward", wrt="b")
     listing = (tmp_path / "f" / "backward.py.txt").read_text()
-    assert "e_dot = d * c_dot + c * d_dot" in listing and "a_dot = 0" in listing
+    assert "e_dot = d * c_dot + c * d_dot" in listing and "b_dot = 1" in listing
+    assert "a_dot" not in listing  # a does not depend on b
     narrative = (tmp_path / "f" / "steps.md").read_text()
     assert "## Forward mode from $b$" in narrative
     assert "visiting 2 + 4 = 6 edges" in narrative and "5 edges" in narrative
@@ -240,7 +247,7 @@ def test_outputs_print_the_mode(tmp_path):
     assert document["mode"]["tangents"]["e"] == 5.0
     assert document["work"] == {"forward": {"a": 2, "b": 4}, "forward_total": 6, "reverse": 5,
                                 "passes": 2}
-    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 5
+    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 6
     t.render(tmp_path / "p", mode="paths", wrt="b")
     document = json.loads((tmp_path / "p" / "trace.json").read_text())
     assert [p["product"] for p in document["mode"]["paths"]] == [2.0, 3.0]
@@ -253,7 +260,7 @@ def test_cli_mode(tmp_path):
     code, out, err = run(OLAH, "--at", "a=2,b=1", "--mode", "forward", "--wrt", "b",
                          "-o", str(tmp_path / "f"))
     assert code == 0 and err == ""
-    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 5
+    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 5  # --wrt b: b alone, no work
     doubling = "; ".join(f"u{k + 1} = u{k} * u{k}" for k in range(7))
     code, out, err = run(doubling, "--at", "u0=1.1", "--mode", "paths", "-o",
                          str(tmp_path / "p"))
@@ -266,7 +273,7 @@ def test_symbolic_tangents_without_values():
     t = bt.trace("f = (x + y) * z")
     assert {k: str(v) for k, v in t.forward_mode("x").items()} == {
         "x": "1", "y": "0", "z": "0", "u1": "1", "f": "z"}
-    assert t.captions(mode="forward", wrt="x")[-1] == "step 3/3: ∂f/∂x = ∂(u₁·z)/∂u₁ · " \
+    assert t.captions(mode="forward", wrt="x")[-2] == "step 3/3: ∂f/∂x = ∂(u₁·z)/∂u₁ · " \
                                                       "∂u₁/∂x = z"
     assert np.isclose(float(olah().forward_mode("b")["e"]), 5.0)
 
@@ -284,7 +291,7 @@ def test_notebook_player_of_a_mode():
     player = olah().player(mode="paths", wrt="b")
     assert player.frames == 4 and "sum over the 2 paths" in player._repr_html_()
     assert repr(player) == "<Player of 4 frames>"
-    frame = olah().frame(-1, mode="forward", wrt="b")
+    frame = olah().frame(-2, mode="forward", wrt="b")
     assert frame.caption.startswith("step 4/4: ∂e/∂b")
 
 
@@ -322,7 +329,7 @@ def test_what_the_hostile_review_found():
     big = bt.trace("p = x*y + y*z + z*x; q = p*x + p*y + p*z; r = q*x + q*y + q*z; "
                    "s = r*x + r*y + r*z")
     assert len(big.frames()) == 42
-    assert big.captions(mode="forward", wrt="x")[-1].endswith("= ∂u₁₅/∂x + ∂u₁₆/∂x")
+    assert big.captions(mode="forward", wrt="x")[-2].endswith("= ∂u₁₅/∂x + ∂u₁₆/∂x")
     # a path of 1,000 edges: no recursion
     chain = "; ".join(f"u{i + 1} = 2*u{i}" for i in range(1000))
     assert len(bt.trace(chain, at={"u0": 1}).paths("u0")[0].edges) == 1000

@@ -19,11 +19,13 @@ import sympy as sp
 from ..autodiff.symbolic import PartialSymbol
 from ..autodiff.tangents import (
     Edge,
+    ModeWork,
     PathRecord,
     depends_on,
     edge_steps,
     forward_tangent_exprs,
     forward_tangents,
+    mode_work,
     paths,
 )
 from ..graph import NodeKind
@@ -40,7 +42,7 @@ Mode = Literal["forward", "paths"]
 class ModeStep:
     """One frame of forward mode or of the sum over paths."""
 
-    kind: Literal["seed", "push", "path", "sum"]
+    kind: Literal["seed", "push", "path", "sum", "work"]
     equation: Equation
     """The caption's formula."""
     nodes: tuple[str, ...]
@@ -61,6 +63,10 @@ class ModeDescription:
     """The node lines of frame 0 (``∂c/∂b = ?``)."""
     steps: tuple[ModeStep, ...]
     paths: tuple[PathRecord, ...] = ()
+    work: ModeWork | None = None
+    """The work of each mode on the graph (forward mode's closing frame)."""
+    visits: int = 0
+    """Edges this forward pass visited."""
 
 
 def _local(desc: Description, via: int, position: int) -> OwnPartial | Partial:
@@ -184,7 +190,13 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
         line = target if total == target else Equation((target, total))  # ∂x/∂a is final
         steps.append(ModeStep("push", Equation((target, *kept)), (name,),
                               tuple((i, k) for k, _ in args), {name: line}))
-    return ModeDescription("forward", wrt, start, tuple(steps))
+    work = mode_work(data)
+    visits = sum(flags[a] for node_args in tape.args for a in node_args)
+    if work.passes > 1:  # the lecture's punchline: one pass per input against one reverse
+        y = data.output
+        last = tangent(tape.index[y]) if flags[tape.index[y]] else zero
+        steps.append(ModeStep("work", Equation((Partial(y, wrt), last)), (y,), (), {}))
+    return ModeDescription("forward", wrt, start, tuple(steps), (), work, visits)
 
 
 def describe_paths(desc: Description, wrt: str) -> ModeDescription:
@@ -239,7 +251,7 @@ def describe_paths(desc: Description, wrt: str) -> ModeDescription:
                                                            for q in found[:k + 1]), data.exact)
         else:
             so_far = shown[0] if len(shown) == 1 else Sum(tuple(shown))
-        if k < len(found) - 1:
+        if len(found) > 1:  # complete only at the sum's own frame
             so_far = Sum((so_far, More(thin=True)))
         steps.append(ModeStep("path", Equation(tuple(kept)), p.nodes, p.edges,
                               {wrt: Equation((head, so_far))}, k + 1))

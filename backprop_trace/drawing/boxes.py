@@ -124,9 +124,14 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
             column = widths[0] + style.COLUMN_GAP * style.FONT_SIZE
             widths[0] = column + text_width(gradient, style.FONT_SIZE)
         elif gradient is not None:
-            lines = gradient_rows(gradient, max(widths))
-            widths.append(max(block_width(t, style.FONT_SIZE) for t in lines))
-            rows += sum(t.count("\n") + 1 for t in lines)
+            # every line a frame shows, wrapped as frames wrap it: the box holds the widest
+            # row and the most rows of any (a shorter line may wrap into wider rows)
+            limit = max(widths)
+            wrapped = [gradient_rows(line, limit)
+                       for line in master.candidates.get(name, (gradient,))]
+            widths.append(max(block_width(t, style.FONT_SIZE) for lines in wrapped
+                              for t in lines))
+            rows += max(sum(t.count("\n") + 1 for t in lines) for lines in wrapped)
         gate, gate_width = "", 0.0
         if kind is NodeKind.OPERATION:
             gate = node_gate(desc.data, i, constants == "gate")

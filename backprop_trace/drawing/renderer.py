@@ -83,8 +83,16 @@ class Renderer:
         if self.options.mode == "reverse":
             return frame_views(self.desc, self.granularity, self.lang)
         assert self.options.wrt is not None and self.base is not None
+        budget = self.base.caption_budget if self.options.mode == "paths" else \
+            self.base.reverse_budget
         return mode_views(self.desc, self.mode_description(self.options.mode, self.options.wrt),
-                          self.lang, self.base.caption_budget)
+                          self.lang, budget)
+
+    @cached_property
+    def reverse_budget(self) -> float:
+        """The width of the reverse pass's longest caption: forward mode's seed and closing
+        captions are kept within it where a shorter form allows."""
+        return max(text_width(c) for c in self.captions())
 
     def mode_description(self, mode: str, wrt: str) -> ModeDescription:
         if mode == "forward":
@@ -109,7 +117,7 @@ class Renderer:
         if not self._sized_for_modes:
             return []
         return [views for x in self.data.wrt
-                for views in self._sizing_views("forward", x, None)]
+                for views in self._sizing_views("forward", x, self.reverse_budget)]
 
     def _sizing_views(self, mode: str, wrt: str, budget: float | None) -> list[list[FrameView]]:
         """One mode's views for sizing the layout, or none where that mode cannot be drawn

@@ -4,7 +4,7 @@ the single layout is made from."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..autodiff.result import TraceData
 from ..autodiff.reverse import active_nodes
@@ -44,6 +44,8 @@ class FrameView:
     """The steps just applied (their edges and receiving nodes are highlighted)."""
     current_nodes: frozenset[str] = frozenset()
     """The nodes that received those steps' contributions."""
+    candidates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The master view's: every line a node shows in some frame (its box holds each)."""
     mode: str = "reverse"
     """"forward": the node lines are tangents ∂node/∂x (drawn in the forward colour);
     "paths": one path's edges and nodes lit. Neither shows what wires pass back."""
@@ -103,7 +105,8 @@ def mode_views(desc: Description, mode: ModeDescription, lang: str = "en",
                caption_width: float | None = None) -> list[FrameView]:
     """The frames of forward mode or of the paths: the same nodes and wires as the reverse
     frames (``current`` names the reverse steps of the lit edges: one step per edge). A
-    path's caption is kept within ``caption_width`` where a shorter form allows."""
+    caption with a shorter form (a path's, the seed's, the closing one) is kept within
+    ``caption_width`` where it allows."""
     captions = mode_captions(desc, mode, lang, None if caption_width is None else
                              lambda text: text_width(text) <= caption_width)
     by_edge = edge_steps(desc.data)
@@ -111,14 +114,14 @@ def mode_views(desc: Description, mode: ModeDescription, lang: str = "en",
     pending = {n for n, line in mode.start.items()
                if isinstance(line, Equation) and isinstance(line.sides[-1], Unknown)}
     views = [FrameView(0, captions[0], dict(lines), frozenset(pending), frozenset(), (),
-                       frozenset(), mode.mode)]
+                       frozenset(), mode=mode.mode)]
     for k, step in enumerate(mode.steps, 1):
         for node, line in step.lines.items():
             lines[node] = to_unicode(line)
             pending.discard(node)
         views.append(FrameView(k, captions[k], dict(lines), frozenset(pending), frozenset(),
                                tuple(by_edge[e] for e in step.edges), frozenset(step.nodes),
-                               mode.mode))
+                               mode=mode.mode))
     return views
 
 
@@ -139,4 +142,5 @@ def master_view(views: list[FrameView],
     widest = {n: max(candidates, key=text_width) for n, candidates in lines.items()}
     captions = [v.caption for v in views] + [v.caption for other in others for v in other]
     longest = max(dict.fromkeys(captions), key=text_width)
-    return FrameView(-1, longest, widest, frozenset(), views[-1].shown, ())
+    return FrameView(-1, longest, widest, frozenset(), views[-1].shown, (),
+                     candidates={n: tuple(c) for n, c in lines.items()})

@@ -130,14 +130,33 @@ def mode_captions(desc: Description, mode: ModeDescription, lang: str = "en",
     """The captions of forward mode's or the paths' frames, frame 0 first. A path's caption
     that does not ``fit`` (the frames' caption space, sized for the reverse pass) drops its
     route, then its symbols, then its factors: the frame lights the path itself."""
-    wrt, steps = pretty_name(mode.wrt), len(mode.steps)
+    wrt = pretty_name(mode.wrt)
+    steps = sum(1 for s in mode.steps if s.kind != "work")  # the closing frame is no step
     if mode.mode == "forward":
         out = [message("caption.forward_mode" if steps != 1 else "caption.forward_mode_one",
                        lang, wrt=wrt, steps=steps)]
         for k, step in enumerate(mode.steps, 1):
-            key = "caption.seed" if step.kind == "seed" else "caption.step"
-            out.append(message(key, lang, step=k, steps=steps, wrt=wrt,
-                               formula=to_unicode(step.equation)))
+            formula = to_unicode(step.equation)
+            texts = [message("caption.step", lang, step=k, steps=steps, formula=formula)]
+            if step.kind == "seed":
+                zeros = [n for n in step.lines if n != mode.wrt]
+                texts = [message("caption.seed", lang, step=k, steps=steps, formula=formula)]
+                if zeros:  # ∂a/∂b = ∂d/∂b = 0, said once
+                    zero = step.lines[zeros[0]]
+                    assert isinstance(zero, Equation)
+                    sides = (*(Partial(n, mode.wrt) for n in zeros), zero.sides[-1])
+                    texts.insert(0, message("caption.seed_zeros" if len(zeros) > 1 else
+                                            "caption.seed_zero", lang, step=k, steps=steps,
+                                            formula=formula, wrt=wrt,
+                                            zeros=to_unicode(Equation(sides))))
+            elif step.kind == "work" and mode.work is not None:
+                work = mode.work
+                texts = [message(key, lang, formula=formula, visits=mode.visits,
+                                 passes=work.passes, total=work.forward_total,
+                                 reverse=work.reverse)
+                         for key in ("caption.work", "caption.work_short",
+                                     "caption.work_shortest")]
+            out.append(next((t for t in texts if fits is None or fits(t)), texts[-1]))
         return out
     n = len(mode.paths)
     key = "caption.paths" if n > 1 else "caption.paths_one" if n else "caption.paths_none"

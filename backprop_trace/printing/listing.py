@@ -92,8 +92,8 @@ def _tangent_code(desc: Description, wrt: str, lang: str) -> str:
     steps = edge_steps(data)
     lines = [message("listing.forward_mode", lang, wrt=code_name(wrt), dot=dot)]
     for i, name in enumerate(tape.names):
-        if tape.kinds[i] is NodeKind.INPUT and name in data.wrt:
-            lines.append(f"{code_name(name)}{dot} = {1 if name == wrt else 0}")
+        if name == wrt:
+            lines.append(f"{code_name(name)}{dot} = 1")
         elif tape.kinds[i] is NodeKind.OPERATION and flags[i]:
             terms = []
             for k, a in enumerate(tape.args[i]):

@@ -25,6 +25,16 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "caption.forward_mode": "forward mode from {wrt}: each node's ∂/∂{wrt} in turn "
                             "({steps} steps)",
     "caption.seed": "step {step}/{steps}: the seed, {formula}",
+    "caption.seed_zeros": "step {step}/{steps}: the seed, {formula}; {zeros} (they do not "
+                          "depend on {wrt})",
+    "caption.seed_zero": "step {step}/{steps}: the seed, {formula}; {zeros} (it does not "
+                         "depend on {wrt})",
+    "caption.work": "{formula} in this pass ({visits} edge visits); the whole gradient: "
+                    "{passes} forward passes ({total}) or one reverse pass ({reverse})",
+    "caption.work_short": "the whole gradient: {passes} forward passes ({total} edge visits) "
+                          "or one reverse pass ({reverse})",
+    "caption.work_shortest": "forward mode: {passes} passes, {total} edge visits; reverse: 1 "
+                             "pass, {reverse}",
     "caption.forward_mode_one": "forward mode from {wrt}: each node's ∂/∂{wrt} in turn "
                                 "(1 step)",
     "caption.paths_none": "no path leads from {wrt} to {output}: {gradient} = 0",
@@ -49,10 +59,13 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "narrative.chain_rule": "## Chain rule",
     "narrative.forward_mode": "## Forward mode from ${wrt}$",
     "narrative.forward_rule": "Forward mode pushes the derivative with respect to ${wrt}$ "
-                              "forward, each operation in turn: {rule}.",
+                              "forward, each operation $u_j = g_j(\\ldots)$ in turn, its "
+                              "arguments' derivatives each times a local partial of $g_j$: "
+                              "{rule}.",
     "narrative.paths": "## The sum over paths from ${wrt}$",
     "narrative.paths_rule": "Each path from ${wrt}$ to ${output}$ multiplies the partials "
-                            "along its edges; the products add up to the gradient.",
+                            "along its edges; the products add up to "
+                            "$\\frac{{\\partial {output}}}{{\\partial {wrt}}}$.",
     "narrative.path": "**Path {path} of {paths}**: {route}",
     "narrative.path_sum": "**Their sum**",
     "narrative.work": "## Forward mode or reverse mode?",
@@ -62,8 +75,9 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "narrative.work_reverse": "One reverse pass gives the derivative of ${output}$ with respect "
                               "to every node: {reverse} edges, the whole gradient.",
     "narrative.work_ratio": "On this graph forward mode does {ratio}× the work of one reverse "
-                            "pass; with one output and many inputs (a network's loss and its "
-                            "weights), that is why backpropagation goes backwards.",
+                            "pass. With one output and many inputs (a network's loss and its "
+                            "weights), forward mode needs a pass per weight and reverse mode "
+                            "one pass in all: that is why backpropagation goes backwards.",
     "narrative.work_one": "With one input, one forward-mode pass and one reverse pass each "
                           "visit the {reverse} edges; with one output and many inputs (a "
                           "network's loss and its weights) forward mode needs a pass per "
@@ -74,7 +88,8 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "listing.forward": "# forward",
     "listing.backward": "# backward",
     "listing.gradient": "# gradient",
-    "listing.forward_mode": "# forward mode from {wrt}: x{dot} means ∂x/∂{wrt}",
+    "listing.forward_mode": "# forward mode from {wrt}: v{dot} means ∂v/∂{wrt} for each node v "
+                            "(0, and left out, where v does not depend on {wrt})",
     "listing.step": "  # step {step}",
     "listing.term": ", contribution {term} of {terms}",
     # the HTML player

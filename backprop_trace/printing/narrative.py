@@ -71,12 +71,13 @@ def _mode_section(desc: Description, mode: ModeDescription, lang: str) -> list[s
     wrt, y = latex_name(mode.wrt), latex_name(desc.output)
     if mode.mode == "forward":
         rule = (f"$\\frac{{\\partial u_j}}{{\\partial {wrt}}} = \\sum_i "
-                f"\\frac{{\\partial u_j}}{{\\partial u_i}} \\cdot "
+                f"\\frac{{\\partial g_j}}{{\\partial u_i}} \\cdot "
                 f"\\frac{{\\partial u_i}}{{\\partial {wrt}}}$")
         lines = [message("narrative.forward_mode", lang, wrt=wrt), "",
                  message("narrative.forward_rule", lang, wrt=wrt, rule=rule), ""]
-        n = len(mode.steps)
-        for k, step in enumerate(mode.steps, 1):
+        pushed = [step for step in mode.steps if step.kind != "work"]  # the work: its section
+        n = len(pushed)
+        for k, step in enumerate(pushed, 1):
             lines += [message("narrative.step", lang, step=k, steps=n), "",
                       f"$$ {to_latex(step.equation)} $$", ""]
         return lines
