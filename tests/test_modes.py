@@ -189,6 +189,11 @@ def test_forward_frames_show_tangents_step_by_step():
     assert all(line.split(" = ")[0].endswith("/∂b") for line in tangents)
     assert all(line.startswith("∂e/∂") for line in gradients)
     assert frames[-2].count("stroke-linecap") == 2  # e's 2 wires lit
+    # every wire used so far says what it passed forward, where reverse frames say what they
+    # pass back: b → c and b → d pass 1, c → e passes 2·1 = 2, d → e 3·1 = 3; a → c nothing
+    under = re.findall(r">(↓[^<]+)</text>", frames[-2])
+    assert sorted(under) == ["↓\u20091", "↓\u20091", "↓\u20092", "↓\u20093"]
+    assert not any(text.startswith("↓") for text in texts[1])
     assert frames[-1].count("stroke-linecap") == 0
 
 

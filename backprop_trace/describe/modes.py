@@ -53,6 +53,8 @@ class ModeStep:
     """Node lines this frame sets (the others keep theirs)."""
     path: int = 0
     """Which path (1-based) a path step shows."""
+    pushed: tuple[tuple[Edge, Shown], ...] = ()
+    """Forward mode: what each lit edge passes forward, ∂node/∂arg · ∂arg/∂x (with values)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,11 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
             used += [k for k, _ in pairs]
             inputs = tuple(key for k, a in pairs for key in (("local", k), ("t", a)))
             checks.append(Check(inputs, _sum_of_products, ("t", i)))
+            for k, a in pairs:  # what the wire passes forward: local · the argument's tangent
+                keys[("f", k)] = float(local[k]) * keys[("t", a)]
+                checks.append(Check((("local", k), ("t", a)), _product, ("f", k)))
+            if len(pairs) > 1:  # the wires' numbers add up to the node's tangent
+                checks.append(Check(tuple(("f", k) for k, _ in pairs), _sum, ("t", i)))
             if len(pairs) == 1 and abs(local[pairs[0][0]]) == 1:  # passed on: shown alike
                 ties.append((("t", pairs[0][1]), ("t", i)))
         book = _book(desc, keys, used, checks, ties)
@@ -188,8 +195,16 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
             sides.append(total)
         kept = [s for k, s in enumerate(sides) if (k == 0 or s != sides[k - 1]) and s != target]
         line = target if total == target else Equation((target, total))  # ∂x/∂a is final
+        pushed: tuple[tuple[Edge, Shown], ...] = ()
+        if book is not None:
+            assert data.columns.numbers is not None
+            local = data.columns.numbers[0]
+            pushed = tuple(((i, k), number(book, ("f", steps_of[(i, k)]),
+                                           float(local[steps_of[(i, k)]])
+                                           * float(tangents[tape.names[a]]),  # type: ignore[index]
+                                           data.exact)) for k, a in args)
         steps.append(ModeStep("push", Equation((target, *kept)), (name,),
-                              tuple((i, k) for k, _ in args), {name: line}))
+                              tuple((i, k) for k, _ in args), {name: line}, 0, pushed))
     work = mode_work(data)
     visits = sum(flags[a] for node_args in tape.args for a in node_args)
     if work.passes > 1:  # the lecture's punchline: one pass per input against one reverse

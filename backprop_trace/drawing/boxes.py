@@ -18,7 +18,8 @@ from .gates import drawn_nodes, node_gate
 from .metrics import block_width, text_width, wrap_text
 from .views import FrameView
 
-__all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "wrap_at_equals",
+__all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "forward_mark",
+           "wrap_at_equals",
            "gradient_rows", "split_at_port"]
 
 
@@ -87,6 +88,11 @@ def backward_mark(rankdir: str) -> str:
     return "←\u2009" if rankdir == "LR" else "↑\u2009"
 
 
+def forward_mark(rankdir: str) -> str:
+    """The arrow before what forward mode passes along a wire: with the forward direction."""
+    return "→\u2009" if rankdir == "LR" else "↓\u2009"
+
+
 def measure(desc: Description, master: FrameView, rankdir: str, constants: str = "gate",
             wrap: bool = False, beside: bool = False) -> Boxes:
     """Every drawn box at its widest (``master`` holds each node's widest gradient line);
@@ -147,11 +153,15 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
         assert step.via is not None and step.position is not None
         back = mark + contribution_label(step)
         back_width = text_width(back, style.EDGE_FONT_SIZE)
+        via = tape.index[step.via]
+        forward = master.pushed.get((via, step.position))  # forward mode's, in its place
+        if forward is not None:
+            back_width = max(back_width, text_width(forward_mark(rankdir) + forward,
+                                                    style.EDGE_FONT_SIZE))
         local = wrap_at_equals(local_label(step), back_width) if wrap else \
             (local_label(step),)
         local_width = max(text_width(t, style.EDGE_FONT_SIZE) for t in local)
         wide = max(back_width, local_width)
-        via = tape.index[step.via]
         if rankdir == "LR":  # the local partial above the wire, the gradient below, centred
             width = wide + 2 * style.LABEL_PADDING
             half = style.WIRE_CLEARANCE / 2

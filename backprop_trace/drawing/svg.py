@@ -16,7 +16,7 @@ from ..describe import Description
 from ..graph import NodeKind
 from ..printing.captions import contribution_label
 from . import style
-from .boxes import Boxes, LabelBlock, NodeBox, backward_mark, gradient_rows
+from .boxes import Boxes, LabelBlock, NodeBox, backward_mark, forward_mark, gradient_rows
 from .dot import forward_edge_id, label_id, node_id
 from .layout import Layout
 from .metrics import CELL_GAP, block_columns, text_width, wrap_text
@@ -186,6 +186,9 @@ class FrameDrawer:
             for k in (*before.current, *after.current):
                 lit = steps[k]
                 changed.add(forward_edge_id(at[lit.via or ""], lit.position or 0))
+            changed |= {forward_edge_id(via, position)
+                        for (via, position) in before.pushed.keys() | after.pushed.keys()
+                        if before.pushed.get((via, position)) != after.pushed.get((via, position))}
             return changed & self._index.keys()
         # a node's gradient line (and whether it is pending) changes only at its own steps,
         # which are ``after.current``
@@ -214,9 +217,10 @@ class FrameDrawer:
         step = self._step_of_edge.get((via, position))
         shown = step is not None and step.index in view.shown
         current = step is not None and step.index in view.current
-        key = (gid, shown, current)
+        pushed = view.pushed.get((via, position))
+        key = (gid, shown, current, pushed)
         if key not in self._cache:
-            self._cache[key] = self._edge(gid, via, position, shown, current)
+            self._cache[key] = self._edge(gid, via, position, shown, current, pushed)
         return self._cache[key]
 
     # -- nodes ----------------------------------------------------------------------------
@@ -330,7 +334,8 @@ class FrameDrawer:
 
     # -- edges ----------------------------------------------------------------------------
 
-    def _edge(self, gid: str, via: int, position: int, shown: bool, current: bool) -> str:
+    def _edge(self, gid: str, via: int, position: int, shown: bool, current: bool,
+              pushed: str | None = None) -> str:
         theme = self.theme
         block = self.boxes.labels.get((via, position))
         wire, arrow = self._geometry(via, position)
@@ -343,7 +348,7 @@ class FrameDrawer:
                    f'stroke-width="{_n(style.EDGE_WIDTH)}"/>\n')
         out.append(f'<polygon points="{arrow}" fill="{colour}"/>\n')
         if block is not None:
-            out.append(self._labels(block, shown))
+            out.append(self._labels(block, shown, pushed))
         out.append("</g>\n")
         return "".join(out)
 
@@ -365,14 +370,31 @@ class FrameDrawer:
             self._wires[key] = (wire, self._arrow(points))  # the arrow over the wire's end
         return self._wires[key]
 
-    def _labels(self, block: LabelBlock, shown: bool) -> str:
-        """The local partial, and the gradient passed back (hidden until its step)."""
+    def _labels(self, block: LabelBlock, shown: bool, pushed: str | None = None) -> str:
+        """The local partial, and the gradient passed back (hidden until its step); in
+        forward mode, in its place, what the wire passed forward."""
         key = (block.via, block.position)
         if key not in self._label_texts:
             self._label_texts[key] = self._label_lines(block)
         top, bottom = self._label_texts[key]
+        if pushed is not None:
+            return top + self._under_wire(block, forward_mark(self.boxes.rankdir) + pushed,
+                                          self.theme.forward)
         return top + (bottom if shown else bottom.replace("<text ", '<text visibility="hidden" ',
                                                           1))
+
+    def _under_wire(self, block: LabelBlock, text: str, colour: str) -> str:
+        """The second text of a label block: below the wire (LR) or right of it (TB)."""
+        cx, cy = self.layout.centres[label_id(block.via, block.position)]
+        cx, cy = cx + self.dx, cy + self.dy
+        size = style.EDGE_FONT_SIZE
+        line = style.LINE_HEIGHT * size
+        if not block.vertical:
+            cy += block.wire_offset - block.height / 2
+            return self._line(text, cx, cy + style.WIRE_CLEARANCE / 2, colour, anchor="middle",
+                              size=size)
+        cx += block.wire_offset - block.width / 2
+        return self._line(text, cx + style.WIRE_GAP, cy - line / 2, colour, size=size)
 
     def _label_lines(self, block: LabelBlock) -> tuple[str, str]:
         theme = self.theme
@@ -388,17 +410,13 @@ class FrameDrawer:
             top = "".join(self._line(text, cx, cy - style.WIRE_CLEARANCE / 2 - (above - k) * line,
                                      theme.text, anchor="middle", size=size)
                           for k, text in enumerate(block.local))
-            bottom = self._line(back, cx, cy + style.WIRE_CLEARANCE / 2, theme.backward,
-                                anchor="middle", size=size)
         else:  # one line across the wire: the local partial left of it, the gradient right
             cx += block.wire_offset - block.width / 2
             first = cy - len(block.local) * line / 2
             top = "".join(self._line(text, cx - style.WIRE_GAP, first + k * line, theme.text,
                                      anchor="end", size=size)
                           for k, text in enumerate(block.local))
-            bottom = self._line(back, cx + style.WIRE_GAP, cy - line / 2, theme.backward,
-                                size=size)
-        return top, bottom
+        return top, self._under_wire(block, back, theme.backward)
 
     def _points(self, tail: str, head: str, position: int) -> list[Point]:
         edges = self.layout.edges

@@ -46,6 +46,9 @@ class FrameView:
     """The nodes that received those steps' contributions."""
     candidates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """The master view's: every line a node shows in some frame (its box holds each)."""
+    pushed: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    """Forward mode: what each edge used so far passed forward (drawn under its wire where
+    the reverse frames write what it passes back); in the master view, the widest."""
     mode: str = "reverse"
     """"forward": the node lines are tangents ∂node/∂x (drawn in the forward colour);
     "paths": one path's edges and nodes lit. Neither shows what wires pass back."""
@@ -115,13 +118,15 @@ def mode_views(desc: Description, mode: ModeDescription, lang: str = "en",
                if isinstance(line, Equation) and isinstance(line.sides[-1], Unknown)}
     views = [FrameView(0, captions[0], dict(lines), frozenset(pending), frozenset(), (),
                        frozenset(), mode=mode.mode)]
+    pushed: dict[tuple[int, int], str] = {}
     for k, step in enumerate(mode.steps, 1):
         for node, line in step.lines.items():
             lines[node] = to_unicode(line)
             pending.discard(node)
+        pushed.update((edge, to_unicode(value)) for edge, value in step.pushed)
         views.append(FrameView(k, captions[k], dict(lines), frozenset(pending), frozenset(),
                                tuple(by_edge[e] for e in step.edges), frozenset(step.nodes),
-                               mode=mode.mode))
+                               mode=mode.mode, pushed=dict(pushed)))
     return views
 
 
@@ -142,5 +147,10 @@ def master_view(views: list[FrameView],
     widest = {n: max(candidates, key=text_width) for n, candidates in lines.items()}
     captions = [v.caption for v in views] + [v.caption for other in others for v in other]
     longest = max(dict.fromkeys(captions), key=text_width)
+    pushed: dict[tuple[int, int], str] = {}
+    for other in others:  # forward mode's numbers under the wires: the widest of each
+        for edge, text in (other[-1].pushed.items() if other else ()):
+            if edge not in pushed or text_width(text) > text_width(pushed[edge]):
+                pushed[edge] = text
     return FrameView(-1, longest, widest, frozenset(), views[-1].shown, (),
-                     candidates={n: tuple(c) for n, c in lines.items()})
+                     candidates={n: tuple(c) for n, c in lines.items()}, pushed=pushed)
