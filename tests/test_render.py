@@ -229,3 +229,18 @@ def test_notebook_display_without_graphviz(gate, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     shown = t._repr_html_()
     assert shown.startswith("<pre>") and "∂f/∂x = ∂f/∂u₁·∂u₁/∂x" in shown and "Graphviz" in shown
+
+
+def test_every_frame_has_its_caption_as_title():
+    """For screen readers: the root's first child is a <title>, the frame's caption."""
+    import html
+    import re as _re
+
+    t = bt.trace("c = a + b; d = b + 1; e = c*d", at={"a": 2, "b": 1})
+    for mode in ("reverse", "forward", "paths"):
+        options = {} if mode == "reverse" else {"mode": mode, "wrt": "b"}
+        frames, captions = t.frames(**options), t.captions(**options)
+        for svg, caption in zip(frames, captions, strict=True):
+            first = _re.search(r"<svg[^>]*>\n<(\w+)>([^<]*)</\1>", svg)
+            assert first is not None and first.group(1) == "title"
+            assert html.unescape(first.group(2)) == caption

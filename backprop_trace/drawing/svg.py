@@ -26,11 +26,12 @@ from .views import FrameView
 __all__ = ["FrameDrawer", "slide_size", "projected_scale", "caption_lines"]
 
 Point = tuple[float, float]
-_HEAD: Final = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+_OPEN: Final = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
                 '<svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" '
                 'font-family="{font}" font-size="{fs}" width="{pw}" height="{ph}" '
-                'viewBox="0 0 {w} {h}">\n'
-                "<style>text{{white-space:pre}}</style>\n"
+                'viewBox="0 0 {w} {h}">\n')
+"""The frame's root; its first child is a ``<title>``, the caption, for screen readers."""
+_HEAD: Final = ("<style>text{{white-space:pre}}</style>\n"
                 '<rect width="{w}" height="{h}" fill="{background}"/>\n'
                 '<text class="caption" text-anchor="middle" x="{cx}" y="{cy}" '
                 'font-size="{fs}" fill="{colour}">')
@@ -120,14 +121,15 @@ class FrameDrawer:
         self.caption_y = self.dy + layout.height + style.CAPTION_GAP \
             + (style.LINE_HEIGHT - 1) / 2 * size + 0.8 * size  # the first line's baseline
         # sizes in CSS pixels of the points the layout is in (1 pt = 4/3 px), as Graphviz's
-        self.head = _HEAD.format(font=theme.font, w=_n(self.width), h=_n(self.height),
-                                 pw=_n(self.width * 4 / 3), ph=_n(self.height * 4 / 3),
+        self.open = _OPEN.format(font=theme.font, w=_n(self.width), h=_n(self.height),
+                                 pw=_n(self.width * 4 / 3), ph=_n(self.height * 4 / 3), fs=size)
+        self.head = _HEAD.format(w=_n(self.width), h=_n(self.height),
                                  background=theme.background, cx=_n(self.caption_x),
                                  cy=_n(self.caption_y), fs=size, colour=theme.text)
         tape = data.tape
         self.group_ids = [forward_edge_id(v, position) for v, position, _ in boxes.edges]
         self.group_ids += [node_id(i) for i in sorted(boxes.nodes)]
-        self._index = {gid: k + 3 for k, gid in enumerate(self.group_ids)}
+        self._index = {gid: k + 4 for k, gid in enumerate(self.group_ids)}
         self._step_of_edge = {(tape.index[s.via], s.position): s for s in desc.steps
                               if s.via is not None}
         self.tape = tape
@@ -142,7 +144,8 @@ class FrameDrawer:
         return "".join(self.parts(view))
 
     def parts(self, view: FrameView) -> list[str]:
-        parts = [self.head, self._caption(view.caption), "</text>\n"]
+        parts = [self._title(view.caption), self.head, self._caption(view.caption),
+                 "</text>\n"]
         parts += [self._group(gid, view) for gid in self.group_ids]
         parts.append("</svg>\n")
         return parts
@@ -156,11 +159,16 @@ class FrameDrawer:
             if parts is None or previous is None:
                 parts = self.parts(view)
             else:
-                parts[1] = self._caption(view.caption)
+                parts[0] = self._title(view.caption)
+                parts[2] = self._caption(view.caption)
                 for gid in self._touched(previous, view):
                     parts[self._index[gid]] = self._group(gid, view)
             previous = view
             yield list(parts)
+
+    def _title(self, caption: str) -> str:
+        """The root and its title: the caption as plain text (what a screen reader says)."""
+        return f"{self.open}<title>{escape(caption, quote=False)}</title>\n"
 
     def _caption(self, caption: str) -> str:
         """The caption's text; a second line and more close the head's text element and
