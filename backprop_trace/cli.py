@@ -199,6 +199,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             help="the backward pass (reverse, the default), forward mode from "
                                  "one input, or the paths from it to the output one per frame "
                                  "(the input: the first of --wrt, else the first input)")
+        parser.add_argument("--frame-seconds", type=float, default=1.5, metavar="S",
+                            help="each frame's time in the animated GIF (--format gif; the last "
+                                 "frame is held three times as long)")
         parser.add_argument("--png-size", default="1920x1080", metavar="WxH",
                             help="PNG frames' pixels (default 1920x1080, a 16:9 slide; "
                                  "3840x2160 for 4K)")
@@ -323,7 +326,7 @@ def _formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
 
 
 def run_trace(args: argparse.Namespace) -> list[str]:
-    from .drawing.options import FORMATS, Options
+    from .drawing.options import FORMATS, FRAME_FORMATS, Options
     from .drawing.renderer import LargeGraphWarning
     from .printing.messages import message
     from .printing.reports import format_check
@@ -333,7 +336,8 @@ def run_trace(args: argparse.Namespace) -> list[str]:
     options = Options(theme=args.theme, rankdir=args.rankdir, granularity=args.granularity,
                       constants=args.constants, aspect=args.aspect, formats=formats,
                       png_size=args.png_size, expand=args.expand, collapse=args.collapse,
-                      mode=args.mode, wrt=t.wrt[0] if args.mode != "reverse" and t.wrt else None)
+                      frame_seconds=args.frame_seconds, mode=args.mode,
+                      wrt=t.wrt[0] if args.mode != "reverse" and t.wrt else None)
     t.composite_gates(options.expand, options.collapse)  # a wrong name fails before any output
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
@@ -347,12 +351,14 @@ def run_trace(args: argparse.Namespace) -> list[str]:
             raise
     for w in caught:
         print(f"backprop-trace: warning: {w.message}", file=sys.stderr)
-    frames = sum(1 for p in paths if p.name.startswith("step-") and p.suffix == f".{formats[0]}")
+    shown = next((f for f in formats if f in FRAME_FORMATS), "svg")  # frames are always written
+    frames = sum(1 for p in paths if p.name.startswith("step-") and p.suffix == f".{shown}")
     others = ", ".join(p.name for p in paths if not p.name.startswith("step-"))
     out = Path(args.out)
     size = sum(p.stat().st_size for p in paths)
     lang = options.lang
-    lines += ["", message("cli.wrote", lang, frames=frames, formats=", ".join(formats),
+    lines += ["", message("cli.wrote", lang, frames=frames,
+                          formats=", ".join(f for f in formats if f in FRAME_FORMATS) or "svg",
                           others=others, out=out, size=_size(size)),
               message("cli.open", lang, index=out / "index.html")]
     if args.check:

@@ -92,7 +92,7 @@ def test_open_opens_the_player(tmp_path, monkeypatch, capsys):
     (["f = x", "--at", "q=1"], "'q', which is not an input"),
     (["f = x + y", "--at", "x=[1,2],y=[1,2,3]"], "do not broadcast"),
     (["f = x", "--at", "x=[1,2"], "a list must be written"),
-    (["f = x", "--format", "gif"], "--format 'gif'"),
+    (["f = x", "--format", "tiff"], "--format 'tiff'"),
     (["f = __import__('os')"], "may not start with '_'"),
     (["limit", "f = x*y", "--at", "x=1,y=2"], "several inputs"),
     (["tangent", "u = f(x)"], "needs values"),

@@ -262,3 +262,70 @@ def test_conversion_time_is_estimated_before_writing(tmp_path):
     with pytest.raises(bt.RenderError, match="max_convert_seconds"):
         t.render(tmp_path, formats=("pdf",))
     assert not list(tmp_path.glob("step-*"))
+
+
+def test_powerpoint_deck_and_animated_gif(tmp_path):
+    """A deck: a title slide, then one 16:9 slide per frame, the frame filling it, its caption
+    as alt text and in the notes. A GIF: one frame per frame, the last held three times."""
+    import io
+
+    from PIL import Image
+    from pptx import Presentation
+
+    t = bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4})
+    written = t.render(tmp_path, formats=("pptx", "gif"), frame_seconds=0.5)
+    names = {p.name for p in written}
+    assert {"slides.pptx", "frames.gif", "step-00.svg", "index.html"} <= names  # frames too
+    captions = t.captions()
+    deck = Presentation(str(tmp_path / "slides.pptx"))
+    slides = list(deck.slides)
+    assert len(slides) == len(captions) + 1
+    assert slides[0].shapes.title.text.startswith("backprop_trace: f = (x + y) * z")
+    assert deck.slide_width * 9 == pytest.approx(deck.slide_height * 16, rel=1e-3)
+    for slide, caption in zip(slides[1:], captions, strict=True):
+        (picture,) = slide.shapes
+        assert picture.width >= 0.9 * deck.slide_width or \
+            picture.height >= 0.9 * deck.slide_height
+        assert picture._element.nvPicPr.cNvPr.get("descr") == caption
+        assert slide.notes_slide.notes_text_frame.text.startswith(caption)
+        assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
+    assert "\\frac{\\partial f}{\\partial y}" in slides[-1].notes_slide.notes_text_frame.text
+    gif = Image.open(tmp_path / "frames.gif")
+    durations = []
+    for k in range(gif.n_frames):
+        gif.seek(k)
+        durations.append(gif.info["duration"])
+    assert gif.size == (1920, 1080) and gif.n_frames == len(captions)
+    assert durations == [500] * (len(captions) - 1) + [1500]
+    # the last frame as drawn: the GIF's colours are the PNG's, to the palette's rounding
+    last = np.asarray(Image.open(io.BytesIO(t.frames("png")[-1])).convert("RGB"), dtype=float)
+    shown = np.asarray(gif.convert("RGB"), dtype=float)
+    assert np.abs(last - shown).mean() < 2.0
+    # a later run without them takes them away (they would show other frames)
+    t.render(tmp_path)
+    assert not (tmp_path / "slides.pptx").exists() and not (tmp_path / "frames.gif").exists()
+
+
+def test_a_missing_extra_is_named(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pptx", None)
+    t = bt.trace("f = x * y", at={"x": 1, "y": 2})
+    with pytest.raises(bt.RenderError, match=r"pip install 'backprop-trace\[pptx\]'"):
+        t.render(tmp_path / "out", formats="pptx")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(bt.OptionError, match="frame_seconds"):
+        t.render(tmp_path / "out", formats="gif", frame_seconds=0)
+
+
+def test_cli_writes_a_deck_and_an_animation(tmp_path):
+    from test_cli import run
+
+    code, out, err = run("f = (x + y) * z", "--at", "x=-2,y=5,z=-4", "--format", "png,pptx,gif",
+                         "--frame-seconds", "0.25", "-o", str(tmp_path))
+    assert code == 0 and err == ""
+    assert "wrote 6 frames (png) and" in out and "slides.pptx, frames.gif" in out
+    assert (tmp_path / "slides.pptx").stat().st_size > 10_000
+    code, out, err = run("f = x", "--at", "x=1", "--format", "gif", "--frame-seconds", "99",
+                         "-o", str(tmp_path / "no"))
+    assert code == 2 and "frame_seconds" in err

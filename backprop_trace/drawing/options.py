@@ -14,7 +14,8 @@ from ..printing.messages import LANGUAGES
 from .raster import SLIDE_PIXELS
 from .style import ASPECTS, CONSTANT_STYLES, RANKDIR_CHOICES, Theme, get_theme
 
-__all__ = ["Options", "options_from", "FRAME_FORMATS", "FORMATS", "GRANULARITY_CHOICES",
+__all__ = ["Options", "options_from", "FRAME_FORMATS", "DECK_FORMATS", "FORMATS",
+           "GRANULARITY_CHOICES",
            "LANG_VARIABLE", "default_lang", "Rankdir", "Aspect", "Constants", "Granularity",
            "Format", "Lang", "Mode", "MODES"]
 
@@ -28,8 +29,10 @@ Mode = Literal["reverse", "forward", "paths"]
 
 FRAME_FORMATS: Final[tuple[str, ...]] = get_args(Format)
 """The formats of a frame's picture."""
-FORMATS: Final[tuple[str, ...]] = FRAME_FORMATS
-"""What ``render`` can write: the frames' formats."""
+DECK_FORMATS: Final[tuple[str, ...]] = ("pptx", "gif")
+"""Whole-run files made of the frames: a PowerPoint deck, an animated GIF."""
+FORMATS: Final[tuple[str, ...]] = FRAME_FORMATS + DECK_FORMATS
+"""What ``render`` can write: the frames' formats and the whole-run files."""
 GRANULARITY_CHOICES: Final[tuple[str, ...]] = get_args(Granularity)
 MODES: Final[tuple[str, ...]] = get_args(Mode)
 LANG_VARIABLE: Final = "BACKPROP_TRACE_LANG"
@@ -64,6 +67,7 @@ class Options:
     ``formats``: the frame formats ``render`` writes; ``lang``: the language of every word;
     ``expand``: user functions drawn as their operations, not as one composite gate (a name,
     or "all"); ``collapse``: named equations drawn as one composite gate (or "all");
+    ``frame_seconds``: each frame's time in an animated GIF;
     ``mode``: the backward pass ("reverse"), forward mode from the input ``wrt``
     ("forward") or the paths from ``wrt`` to the output, one per frame ("paths"); every mode
     draws the nodes at the same places.
@@ -81,6 +85,8 @@ class Options:
     png_size: tuple[int, int] = SLIDE_PIXELS
     """PNG frames' pixels (a frame of another shape fits inside): 1920×1080 by default,
     ``(3840, 2160)`` or ``"3840x2160"`` for 4K."""
+    frame_seconds: float = 1.5
+    """How long an animated GIF shows each frame (the last three times as long)."""
     mode: Mode = "reverse"
     wrt: str | None = None
     """The input forward mode and the paths start from (default: the first differentiated
@@ -94,6 +100,11 @@ class Options:
         _choice("granularity", self.granularity, GRANULARITY_CHOICES)
         _choice("lang", self.lang, LANGUAGES)
         _choice("mode", self.mode, MODES)
+        seconds = self.frame_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or not 0.02 <= seconds <= 60:
+            raise OptionError(f"frame_seconds must be a number of seconds from 0.02 to 60, got "
+                              f"{seconds!r:.40}")
         if self.wrt is not None and not isinstance(self.wrt, str):
             raise OptionError(f"wrt names one input (a str), got {type(self.wrt).__name__}")
         if self.wrt is not None and self.mode == "reverse":

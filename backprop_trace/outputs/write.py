@@ -14,14 +14,19 @@ from typing import Final
 from ..autodiff.tangents import mode_work
 from ..describe import Description
 from ..describe.modes import describe_forward, describe_paths
+from ..drawing.options import DECK_FORMATS
 from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from ..drawing.renderer import Renderer
 from ..drawing.views import gradient_nodes
 from ..errors import RenderError
+from ..names import pretty_name
 from ..printing.beamer import beamer_slides
 from ..printing.export import trace_json
+from ..printing.latex import to_latex
 from ..printing.listing import backward_listing
 from ..printing.narrative import narrative
+from ..printing.unicode import to_unicode
+from .decks import DECK_FILES, gif_animation, pptx_deck, require_extra
 from .folder import OutputDir
 
 __all__ = ["write_outputs"]
@@ -38,6 +43,10 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
     frames draw), every step of the computation even where frames draw composite gates."""
     desc, lang = whole or renderer.desc, renderer.lang
     data = desc.data
+    decks = [fmt for fmt in formats if fmt in DECK_FILES]
+    for fmt in decks:
+        require_extra(fmt)
+    formats = [fmt for fmt in formats if fmt not in DECK_FILES] or ["svg"]  # frames always
     count = len(renderer.views)
     width = max(2, len(str(count - 1)))
     names = [f"step-{k:0{width}d}" for k in range(count)]
@@ -46,7 +55,8 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
     frames = renderer.all_svgs()
     first = next(frames)
     start = time.perf_counter()
-    converted = {fmt: convert_svg(first, fmt, png_size) for fmt in formats if fmt != "svg"}
+    rasters = [*formats, *(["png"] if decks and "png" not in formats else [])]
+    converted = {fmt: convert_svg(first, fmt, png_size) for fmt in rasters if fmt != "svg"}
     # converting is about as slow per frame, on every core
     seconds = (time.perf_counter() - start) * count / workers()
     if seconds > data.limits.max_convert_seconds:
@@ -68,6 +78,7 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
     if "pdf" in formats:
         texts["slides.tex"] = beamer_slides([f"{n}.pdf" for n in names], lang)
     per_frame = len(first.encode()) * ("svg" in formats) + sum(map(len, converted.values()))
+    per_frame += len(converted.get("png", b"")) * len(decks)  # a deck holds every PNG again
     estimate = per_frame * count + sum(len(t.encode()) for t in texts.values())
     budget = data.limits.max_output_bytes
     if estimate > budget:
@@ -78,17 +89,38 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
     with OutputDir(out_dir) as out:
         out.check_space(estimate)
         try:
-            _write_all(out, names, formats, first, frames, converted, texts, count, progress,
-                       png_size)
+            pngs = _write_all(out, names, formats, first, frames, converted, texts, count,
+                              progress, png_size)
+            for fmt in decks:
+                out.write(DECK_FILES[fmt], _deck(fmt, renderer, pngs))
+            for fmt in DECK_FORMATS:
+                if fmt not in decks:
+                    out.remove_own(DECK_FILES[fmt])  # an earlier run's, of other frames
         except RenderError:  # a full disk, a file in the way: no partial set stays behind
             out.remove_written()
             raise
         return out.written
 
 
+def _deck(fmt: str, renderer: Renderer, pngs: list[bytes]) -> bytes:
+    captions = renderer.captions()
+    if fmt == "gif":
+        return gif_animation(pngs, renderer.options.frame_seconds)
+    notes = [caption if k == 0 or renderer.options.mode != "reverse"
+             or renderer.granularity != "edge" else
+             f"{caption}\n\n$$ {to_latex(renderer.desc.steps[k - 1].equation)} $$"
+             for k, caption in enumerate(captions)]
+    data = renderer.data
+    value = renderer.desc.value(data.output)
+    subtitle = (f"{pretty_name(data.output)} = {to_unicode(value)}" if value is not None
+                else pretty_name(data.output))
+    return pptx_deck(pngs, captions, notes, renderer.title(), subtitle)
+
+
 def _write_all(out: OutputDir, names: list[str], formats: Sequence[str], first: str,
                frames: Iterator[str], converted: dict[str, bytes], texts: dict[str, str],
-               count: int, progress: bool | None, png_size: tuple[int, int]) -> None:
+               count: int, progress: bool | None, png_size: tuple[int, int]) -> list[bytes]:
+    """Write the frames and texts; return the PNG frames made (for the whole-run files)."""
     out.remove_stale_frames({f"{n}.{fmt}" for n in names for fmt in formats})
     show_progress = count > _PROGRESS_FROM if progress is None else progress
     svgs: Iterable[str] = itertools.chain([first], frames)
@@ -99,15 +131,20 @@ def _write_all(out: OutputDir, names: list[str], formats: Sequence[str], first: 
                                                                  count))
                     for fmt, picture in converted.items()}
         svgs = listed
+    pngs: list[bytes] = []
     for k, (name, svg) in enumerate(zip(names, svgs)):
+        if "png" in pictures:
+            pngs.append(next(pictures["png"]))
         for fmt in formats:
-            out.write(f"{name}.{fmt}", svg if fmt == "svg" else next(pictures[fmt]))
+            picture = pngs[-1] if fmt == "png" else None if fmt == "svg" else next(pictures[fmt])
+            out.write(f"{name}.{fmt}", svg if picture is None else picture)
         if show_progress:
             _progress(k + 1, count)
     for file_name, text in texts.items():
         out.write(file_name, text)
     if "pdf" not in formats:
         out.remove_own("slides.tex")  # it would show the PDF frames of an earlier run
+    return pngs
 
 
 def _size(n: float) -> str:
