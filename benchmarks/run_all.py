@@ -21,6 +21,7 @@ for name, title in [("bench_engine", "Engine at scale (10,000-node MLP) vs micro
                     ("bench_startup", "Start-up"),
                     ("bench_layout_engines", "Layout engines side by side"),
                     ("bench_frames", "Frames vs one plain dot -Tsvg"),
+                    ("bench_png", "Slide-sized PNG frames vs SVG frames (2-2-1 network)"),
                     ("slide_sizes", "Canonical examples: smallest text on a 1920×1080 slide"),
                     ("lecture_graphs", "Lecture graphs: text, crossings, wires near boxes"),
                     ("modes", "Forward mode against reverse mode: edges visited, sizing cost"),
