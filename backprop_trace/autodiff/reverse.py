@@ -24,7 +24,7 @@ from .numeric import numeric_partials
 from .rules import RULES
 from .steps import StepColumns
 
-__all__ = ["backward", "active_nodes", "sum_to_shape"]
+__all__ = ["backward", "active_nodes", "active_by_walk", "sum_to_shape"]
 
 
 def active_nodes(tape: Tape, wrt: Collection[str]) -> set[str]:
@@ -44,10 +44,11 @@ def _active(tape: Tape, wrt: Collection[int]) -> list[bool]:
         non_const_args = np.bincount(nodes, weights=~is_const[args], minlength=len(tape))
         if not np.any((non_const_args == 0) & (arity > 0)):
             return (~is_const).tolist()
-    return _active_by_walk(tape, wrt)
+    return active_by_walk(tape, wrt)
 
 
-def _active_by_walk(tape: Tape, wrt: Collection[int]) -> list[bool]:
+def active_by_walk(tape: Tape, wrt: Collection[int]) -> list[bool]:
+    """Which nodes (by index) depend on a node in ``wrt``, in one pass in forward order."""
     flags = [False] * len(tape)
     for i in wrt:
         flags[i] = True

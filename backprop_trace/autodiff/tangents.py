@@ -19,6 +19,7 @@ import sympy as sp
 from ..errors import GraphError, OptionError
 from ..graph import NodeKind
 from .result import TraceData
+from .reverse import active_by_walk
 
 __all__ = ["Edge", "PathRecord", "ModeWork", "edge_steps", "depends_on", "forward_tangents",
            "forward_tangent_exprs", "count_paths", "paths", "mode_work"]
@@ -57,13 +58,7 @@ def edge_steps(data: TraceData) -> dict[Edge, int]:
 
 def depends_on(data: TraceData, wrt: str) -> list[bool]:
     """Which nodes (by index) depend on ``wrt``: those forward mode visits."""
-    tape = data.tape
-    flags = [False] * len(tape)
-    flags[tape.index[wrt]] = True
-    for i, node_args in enumerate(tape.args):
-        if not flags[i] and any(flags[a] for a in node_args):
-            flags[i] = True
-    return flags
+    return active_by_walk(data.tape, [data.tape.index[wrt]])
 
 
 def _edges_in(data: TraceData, i: int, flags: list[bool]) -> list[tuple[int, int]]:

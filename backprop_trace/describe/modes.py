@@ -28,7 +28,6 @@ from ..autodiff.tangents import (
     mode_work,
     paths,
 )
-from ..graph import NodeKind
 from .description import Description, number, operation, shown_expr
 from .digits import Check, DigitsBook
 from .maths import Equation, More, Number, OwnPartial, Partial, Product, Shown, Sum, Unknown
@@ -184,10 +183,8 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
         sides: list[Shown] = [symbols[0] if len(symbols) == 1 else Sum(tuple(symbols))]
         total = tangent(i)
         if book is not None:
-            assert data.columns.numbers is not None
-            local = data.columns.numbers[0]
             numbers = [Product((number(book, ("local", steps_of[(i, k)]),
-                                       float(local[steps_of[(i, k)]]), data.exact),
+                                       book.values[("local", steps_of[(i, k)])], data.exact),
                                 tangent(a))) for k, a in args]
             sides.append(numbers[0] if len(numbers) == 1 else Sum(tuple(numbers)))
         abstract = all(isinstance(s.factors[0], Partial) for s in symbols)
@@ -196,13 +193,10 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
         kept = [s for k, s in enumerate(sides) if (k == 0 or s != sides[k - 1]) and s != target]
         line = target if total == target else Equation((target, total))  # ∂x/∂a is final
         pushed: tuple[tuple[Edge, Shown], ...] = ()
-        if book is not None:
-            assert data.columns.numbers is not None
-            local = data.columns.numbers[0]
+        if book is not None:  # what each wire passes forward, as the book worked it out
             pushed = tuple(((i, k), number(book, ("f", steps_of[(i, k)]),
-                                           float(local[steps_of[(i, k)]])
-                                           * float(tangents[tape.names[a]]),  # type: ignore[index]
-                                           data.exact)) for k, a in args)
+                                           book.values[("f", steps_of[(i, k)])], data.exact))
+                           for k, _ in args)
         steps.append(ModeStep("push", Equation((target, *kept)), (name,),
                               tuple((i, k) for k, _ in args), {name: line}, 0, pushed))
     work = mode_work(data)
@@ -244,10 +238,9 @@ def describe_paths(desc: Description, wrt: str) -> ModeDescription:
         factors = tuple(_local(desc, v, j) for v, j in reversed(p.edges))
         sides: list[Shown] = [Product(factors) if len(factors) > 1 else factors[0]]
         if book is not None:
-            assert data.columns.numbers is not None
-            local = data.columns.numbers[0]
-            numbers = tuple(number(book, ("local", steps_of[e]), float(local[steps_of[e]]),
-                                   data.exact) for e in reversed(p.edges))
+            numbers = tuple(number(book, ("local", steps_of[e]),
+                                   book.values[("local", steps_of[e])], data.exact)
+                            for e in reversed(p.edges))
             product = number(book, ("path", k), float(p.product or 0.0), data.exact)
             if len(numbers) > 1:
                 sides.append(Product(numbers))
@@ -291,6 +284,3 @@ def describe_paths(desc: Description, wrt: str) -> ModeDescription:
                           {wrt: Equation((head, total))}))
     return ModeDescription("paths", wrt, start, tuple(steps), found)
 
-
-def is_lined(desc: Description, node: str) -> bool:
-    return desc.data.tape.kinds[desc.data.tape.index[node]] is not NodeKind.CONST
