@@ -17,7 +17,7 @@ demo: setup
 	$(BIN)/python -m backprop_trace "u = f(x, y, z)" "x = x(a, b)" "y = y(a, b)" "z = z(a, b)"
 
 test: test-setup browser
-	$(BIN)/ruff check backprop_trace tests benchmarks examples
+	$(BIN)/ruff check backprop_trace tests benchmarks examples tools
 	$(BIN)/mypy backprop_trace
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 

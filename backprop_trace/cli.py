@@ -199,6 +199,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             help="the backward pass (reverse, the default), forward mode from "
                                  "one input, or the paths from it to the output one per frame "
                                  "(the input: the first of --wrt, else the first input)")
+        # the languages are checked by Options (--help imports no catalogue)
+        parser.add_argument("--lang", default=None, metavar="LANG",
+                            help="the language of captions, narrative, player and listing: en "
+                                 "(English), zh (简体中文), ko (한국어); default: "
+                                 "$BACKPROP_TRACE_LANG, else en")
         parser.add_argument("--frame-seconds", type=float, default=1.5, metavar="S",
                             help="each frame's time in the animated GIF (--format gif; the last "
                                  "frame is held three times as long)")
@@ -337,6 +342,7 @@ def run_trace(args: argparse.Namespace) -> list[str]:
                       constants=args.constants, aspect=args.aspect, formats=formats,
                       png_size=args.png_size, expand=args.expand, collapse=args.collapse,
                       frame_seconds=args.frame_seconds, mode=args.mode,
+                      **({} if args.lang is None else {"lang": args.lang}),
                       wrt=t.wrt[0] if args.mode != "reverse" and t.wrt else None)
     t.composite_gates(options.expand, options.collapse)  # a wrong name fails before any output
     lines = summary(t)
@@ -480,7 +486,8 @@ _VALUE_OPTIONS: Final = frozenset({"--at", "--wrt", "--data", "--versions", "--o
                                    "--out", "--format", "--theme", "--rankdir", "--granularity",
                                    "--steps", "-f",
                                    "--file", "--aspect", "--constants", "--png-size",
-                                   "--expand", "--collapse"})
+                                   "--expand", "--collapse", "--mode", "--frame-seconds",
+                                   "--lang"})
 
 
 def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .describe import Description
-from .drawing.options import FRAME_FORMATS
+from .drawing.options import FRAME_FORMATS, default_lang
 from .drawing.raster import convert_svg
 from .drawing.renderer import Renderer
 from .errors import OptionError, RenderError
@@ -80,7 +80,11 @@ def player_html(desc: Description, renderer: Callable[[], Renderer]) -> str:
         value = desc.value(data.output)
         lines = [f"{pretty_name(data.output)} = {to_unicode(value)}"] if value is not None else []
         lines += [str(chain_rule(data, x)) for x in data.wrt]
-        lines += ["", message("cli.no_picture", reason=exc)]
+        try:  # the language the player would have been in
+            lang = default_lang()
+        except OptionError:
+            lang = "en"
+        lines += ["", message("cli.no_picture", lang, reason=exc)]
         return f"<pre>{escape(chr(10).join(lines))}</pre>"
 
 

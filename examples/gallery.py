@@ -47,6 +47,11 @@ PICTURES = [
     ("olah-path-b.png", OLAH, {"a": 2, "b": 1}, 2, {"mode": "paths", "wrt": "b"}),
     ("d2l-paths-a.png", "u = f(x, y, z); x = x(a, b); y = y(a, b); z = z(a, b)", None, 2,
      {"mode": "paths", "wrt": "a"}),
+    # Chinese and Korean (issue 21): the D2L chain-rule exercise and a user's own names
+    ("d2l-chain-rule-zh.png", "u = f(x, y, z); x = x(a, b); y = y(a, b); z = z(a, b)", None, 6,
+     {"lang": "zh"}),
+    ("loss-forward-ko.png", "손실 = (가중치 * x - y)^2", {"가중치": 2, "x": 1.5, "y": 2}, 2,
+     {"lang": "ko", "mode": "forward", "wrt": "가중치"}),
 ]
 TRACE_OPTIONS = ("data",)
 """Options of the trace itself; the others are the frames'."""

@@ -31,6 +31,19 @@ def _font(size10, bold):
     return ImageFont.truetype(BOLD if bold else FONT, max(1, size10) / 10)
 
 
+def _wide(ch):
+    """CJK ideographs, kana, Hangul and full-width forms: one em wide in every CJK font."""
+    o = ord(ch)
+    return (0x1100 <= o <= 0x11FF or 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
+            or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFF60 or 0x3000 <= o <= 0x303F)
+
+
+def _width(s, fs, bold):
+    """Advance width of s: DejaVu Sans for what it covers, one em for CJK (DejaVu has none)."""
+    narrow = "".join(ch for ch in s if not _wide(ch))
+    return _font(int(round(fs * 10)), bold).getlength(narrow) + fs * (len(s) - len(narrow))
+
+
 def _translate(transform):
     x = y = 0.0
     for m in re.finditer(r"translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)", transform or ""):
@@ -71,7 +84,7 @@ def texts(svg):
             if s:
                 x = float(el.get("x", 0)) + dx
                 y = float(el.get("y", 0)) + dy
-                w = _font(int(round(fs * 10)), bold).getlength(s)
+                w = _width(s, fs, bold)
                 anchor = el.get("text-anchor", "start")
                 x0 = x - w / 2 if anchor == "middle" else x - w if anchor == "end" else x
                 out.append((x0, y - 0.76 * fs, x0 + w, y + 0.24 * fs, fs, s, group))

@@ -1,6 +1,7 @@
-"""Text widths from the real metrics of the bundled font (DejaVu Sans, the font frames are
-drawn in): each character's advance width from the font's ``cmap`` and ``hmtx`` tables, so
-widths are right for ∂, subscripts and full-width characters alike (``len`` is not).
+"""Text widths from the real metrics of the bundled fonts the frames are drawn in: DejaVu
+Sans, and for Chinese and Korean (which DejaVu lacks) a subset of Noto Sans CJK SC. Each
+character's advance width comes from its font's ``cmap`` and ``hmtx`` tables, so widths are
+right for ∂, subscripts and CJK characters alike (``len`` is not).
 
 >>> text_width("∂f/∂x", 14) > text_width("fx", 14)
 True
@@ -8,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import re
 import struct
 import unicodedata
 from functools import cache, lru_cache
@@ -17,17 +19,35 @@ from typing import Final
 from .style import SUBSCRIPT_SCALE, SUBSCRIPTS
 
 __all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text", "block_columns", "block_width",
-           "CELL_GAP"]
+           "CELL_GAP", "CJK_FAMILY", "CJK_FILE", "CJK_RUN", "cjk_font_path", "cjk_characters"]
 
 CELL_GAP: Final = 0.4
 """Space between the cells of a matrix block, in ems."""
 
 FONT_FILES: Final = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+CJK_FILE: Final = "NotoSansCJKsc-Subset.ttf"
+"""Noto Sans CJK SC Regular cut to common hanzi and Hangul (``tools/cjk_font.py``); bold CJK
+text is drawn in it too."""
+CJK_FAMILY: Final = "Noto Sans CJK SC"
+CJK_RUN: Final = re.compile("[\u1100-\u11ff\u2e80-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+                            "\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
+"""Runs of CJK characters (ideographs, Hangul, CJK punctuation, full-width forms): set in
+the CJK font (DejaVu Sans has none of them)."""
 
 
 def font_path(bold: bool = False) -> str:
     """The bundled font file (regular or bold)."""
     return str(resources.files(__package__).joinpath("fonts").joinpath(FONT_FILES[bold]))
+
+
+def cjk_font_path() -> str:
+    """The bundled CJK font file."""
+    return str(resources.files(__package__).joinpath("fonts").joinpath(CJK_FILE))
+
+
+def cjk_characters() -> frozenset[str]:
+    """The characters the bundled CJK font draws."""
+    return frozenset(map(chr, _cjk_metrics()[0]))
 
 
 @lru_cache(maxsize=16384)  # a frame measures the same names and numbers many times
@@ -38,14 +58,20 @@ def text_width(text: str, size: float = 14.0, bold: bool = False) -> float:
         return sum(map(advances.__getitem__, map(ord, text))) * size / units
     except KeyError:
         pass  # a character the font lacks: the slow way below
-    total = 0
+    total = 0.0
+    cjk, cjk_units = _cjk_metrics()
     for c in text:
-        width = advances.get(ord(c))
-        if width is None:  # drawn from a fallback font: full width for East Asian scripts
+        if CJK_RUN.match(c):  # set in the CJK font (svg.py)
+            width = cjk.get(ord(c))
+            if width is not None:
+                total += width / cjk_units
+                continue
             wide = unicodedata.east_asian_width(c) in ("W", "F")
-            width = units if wide else advances.get(0xFFFD, units // 2)
-        total += width
-    return total * size / units
+            total += 1.0 if wide else advances.get(0xFFFD, units // 2) / units
+            continue
+        # a character neither font has is drawn as the missing glyph, about half an em
+        total += advances.get(ord(c), advances.get(0xFFFD, units // 2)) / units
+    return total * size
 
 
 def block_columns(text: str, size: float) -> list[float]:
@@ -97,21 +123,31 @@ def wrap_text(text: str, limit: float, size: float, before: tuple[str, ...] = ("
 
 
 @cache
+def _cjk_metrics() -> tuple[dict[int, int], int]:
+    return _font_metrics(CJK_FILE)
+
+
+@cache
 def _metrics(bold: bool) -> tuple[dict[int, int], int]:
     """Advance width by code point (subscripts as drawn, enlarged), and the font's units per
     em."""
-    data = resources.files(__package__).joinpath("fonts").joinpath(FONT_FILES[bold]).read_bytes()
+    advances, units = _font_metrics(FONT_FILES[bold])
+    for c in map(ord, SUBSCRIPTS):  # drawn enlarged (svg.py)
+        if c in advances:
+            advances[c] = round(advances[c] * SUBSCRIPT_SCALE)
+    return advances, units
+
+
+def _font_metrics(name: str) -> tuple[dict[int, int], int]:
+    """A bundled font's advance width by code point, and its units per em."""
+    data = resources.files(__package__).joinpath("fonts").joinpath(name).read_bytes()
     tables = _tables(data)
     units = struct.unpack_from(">H", data, tables["head"] + 18)[0]
     count_h = struct.unpack_from(">H", data, tables["hhea"] + 34)[0]
     hmtx = tables["hmtx"]
     widths = [struct.unpack_from(">H", data, hmtx + 4 * i)[0] for i in range(count_h)]
     glyphs = _cmap(data, tables["cmap"])
-    advances = {c: widths[min(g, count_h - 1)] for c, g in glyphs.items()}
-    for c in map(ord, SUBSCRIPTS):  # drawn enlarged (svg.py)
-        if c in advances:
-            advances[c] = round(advances[c] * SUBSCRIPT_SCALE)
-    return advances, units
+    return {c: widths[min(g, count_h - 1)] for c, g in glyphs.items()}, units
 
 
 def _tables(data: bytes) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """SVG frames → PNG and PDF, the same picture and layout, with no system program: PNG by resvg
-(``resvg-py``), PDF by svglib and ReportLab, both with the bundled DejaVu Sans, so glyphs
-(∂, subscripts, −, ←) come out the same on every machine."""
+(``resvg-py``), PDF by svglib and ReportLab, both with the bundled fonts (DejaVu Sans, and
+Noto Sans CJK SC cut to common hanzi and Hangul), so glyphs (∂, subscripts, −, ←, 步, 단계)
+come out the same on every machine."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
+from html import escape, unescape
 from typing import Any, Final
 
 from ..errors import RenderError
-from .metrics import font_path
+from .metrics import CJK_FAMILY, cjk_font_path, font_path, text_width
 
 __all__ = ["convert_svg", "convert_many", "FORMATS", "SLIDE_PIXELS", "png_pixels", "workers"]
 
@@ -56,7 +58,8 @@ def _png(svg: str, png_size: tuple[int, int]) -> bytes:
     # width × height, where resvg's own fitting would round a side down
     svg = _SIZE.sub(f'\\1 width="{width}" height="{height}"', svg, count=1)
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True,
-                                       font_files=[font_path(False), font_path(True)],
+                                       font_files=[font_path(False), font_path(True),
+                                                   cjk_font_path()],
                                        font_family=_FONT, sans_serif_family=_FONT))
 
 
@@ -91,10 +94,58 @@ _PARALLEL_FROM: Final = 8
 
 def _pdf(svg: str) -> bytes:
     renderer, svg2rlg = _pdf_tools()
-    drawing = svg2rlg(io.BytesIO(svg.encode()))
+    drawing = svg2rlg(io.BytesIO(flat_text(svg).encode()))
     if drawing is None:
         raise RenderError("converting a frame to PDF failed: the SVG could not be read")
     return bytes(renderer.drawToString(drawing))
+
+
+_TEXT: Final = re.compile(r"<text([^>]*)>((?:(?!</text>).)*<tspan.*?)</text>", re.S)
+_RUN: Final = re.compile(r'<tspan([^>]*)>([^<]*)</tspan>|([^<]+)')
+_ATTRIBUTE: Final = re.compile(r'([\w:-]+)="([^"]*)"')
+_ROOT_SIZE: Final = re.compile(r'<svg[^>]*? font-size="([\d.]+)"')
+
+
+def flat_text(svg: str) -> str:
+    """The frame with each text of several runs (enlarged subscripts, CJK) written as one
+    text per run, each placed by the bundled fonts' metrics: svglib places a ``<tspan>``
+    wrongly and reads its ``80%`` size as 80 units, where ReportLab draws exactly the widths
+    measured (the same fonts)."""
+    if "<tspan" not in svg:
+        return svg
+    root = _ROOT_SIZE.search(svg)
+    root_size = float(root.group(1)) if root else 14.0
+
+    def runs(match: re.Match[str]) -> str:
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        size = float(attributes.pop("font-size", root_size))
+        x, y = float(attributes.pop("x", 0)), float(attributes.pop("y", 0))
+        anchor = attributes.pop("text-anchor", "start")
+        bold = attributes.get("font-weight") == "bold"
+        pieces = []  # (text, its own attributes, drop below the baseline)
+        for span, inner, plain in _RUN.findall(match.group(2)):
+            own = dict(_ATTRIBUTE.findall(span))
+            text = unescape(inner if span else plain)
+            scale = float(own["font-size"][:-1]) / 100 if own.get("font-size", "").endswith("%") \
+                else 1.0
+            shift = own.get("baseline-shift", "0")
+            drop = -float(shift[:-2]) * size * scale if shift.endswith("em") else 0.0
+            extra = {"font-size": f"{size * scale:.2f}"}
+            if "font-family" in own:
+                extra["font-family"] = own["font-family"]
+            pieces.append((text, extra, drop))
+        widths = [text_width(text, size, bold) for text, _, _ in pieces]
+        left = x - sum(widths) * {"middle": 0.5, "end": 1.0}.get(anchor, 0.0)
+        rest = "".join(f' {k}="{v}"' for k, v in attributes.items())
+        out = []
+        for (text, extra, drop), width in zip(pieces, widths, strict=True):
+            own_attributes = "".join(f' {k}="{v}"' for k, v in extra.items())
+            out.append(f'<text x="{left:.2f}" y="{y + drop:.2f}"{own_attributes}{rest}>'
+                       f'{escape(text, quote=False)}</text>')
+            left += width
+        return "".join(out)
+
+    return _TEXT.sub(runs, svg)
 
 
 @cache
@@ -107,4 +158,6 @@ def _pdf_tools() -> tuple[Any, Any]:
     # svglib's own font map, so it never falls back to fontconfig or Helvetica
     register_font(_FONT, font_path(False), rlgFontName="DejaVuSans")
     register_font(_FONT, font_path(True), weight="bold", rlgFontName="DejaVuSans-Bold")
+    for weight in ("normal", "bold"):  # one CJK face: bold CJK text is drawn regular
+        register_font(CJK_FAMILY, cjk_font_path(), weight=weight, rlgFontName="NotoSansCJKsc")
     return renderPDF, svg2rlg

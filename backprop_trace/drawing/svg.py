@@ -19,7 +19,7 @@ from . import style
 from .boxes import Boxes, LabelBlock, NodeBox, backward_mark, forward_mark, gradient_rows
 from .dot import forward_edge_id, label_id, node_id
 from .layout import Layout
-from .metrics import CELL_GAP, block_columns, text_width, wrap_text
+from .metrics import CELL_GAP, CJK_FAMILY, CJK_RUN, block_columns, text_width, wrap_text
 from .style import ASPECTS, SCREEN, Theme
 from .views import FrameView
 
@@ -58,10 +58,14 @@ def _coordinates(points: list[Point]) -> str:
 
 
 def _text(text: str) -> str:
-    """Text as SVG character data, subscripts enlarged (style.SUBSCRIPT_SCALE)."""
-    return _SUBSCRIPT_RUN.sub(_SUBSCRIPT_TSPAN, escape(text, quote=False))
+    """Text as SVG character data, subscripts enlarged (style.SUBSCRIPT_SCALE), Chinese and
+    Korean set in the CJK font by name (PDF frames and every browser then draw them in it,
+    not only renderers that fall back from font to font)."""
+    text = _SUBSCRIPT_RUN.sub(_SUBSCRIPT_TSPAN, escape(text, quote=False))
+    return CJK_RUN.sub(_CJK_TSPAN, text) if not text.isascii() else text
 
 
+_CJK_TSPAN: Final = f'<tspan font-family="{CJK_FAMILY}">\\g<0></tspan>'
 _SUBSCRIPT_RUN: Final = re.compile(f"[{style.SUBSCRIPTS}]+")
 _SUBSCRIPT_TSPAN: Final = (f'<tspan font-size="{style.SUBSCRIPT_SCALE:.0%}" '
                            f'baseline-shift="{-style.SUBSCRIPT_DROP:g}em">'
