@@ -237,3 +237,27 @@ def test_the_cli_help_names_every_language_and_the_variable():
         assert f"{lang} (" in run.stdout
     from backprop_trace.drawing.options import LANG_VARIABLE
     assert LANG_VARIABLE in run.stdout
+
+
+def test_a_cut_font_keeps_the_outlines_and_widths_of_its_characters():
+    """The player's font: only the glyphs asked for, each the bundled font's own."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    from backprop_trace.drawing.metrics import cjk_font_bytes
+    from backprop_trace.drawing.sfnt import cut_font
+
+    whole = TTFont(cjk_font_path())
+    wanted = "第步：损失손실x"  # x: not in the CJK font, left out
+    cut = TTFont(io.BytesIO(cut_font(cjk_font_bytes(), wanted)))
+    assert set(cut.getBestCmap()) == {ord(c) for c in wanted if c != "x"}
+    assert len(cut.getGlyphOrder()) == 1 + 7  # .notdef and the seven glyphs
+    for c in wanted[:-1]:
+        outlines = []
+        for font in (whole, cut):
+            pen = RecordingPen()
+            glyph = font.getBestCmap()[ord(c)]
+            font.getGlyphSet()[glyph].draw(pen)
+            outlines.append((pen.value, font["hmtx"][glyph]))
+        assert outlines[0] == outlines[1], c
+    assert len(cut_font(cjk_font_bytes(), wanted)) < 5_000

@@ -5,6 +5,8 @@ import shutil
 import pytest
 
 import backprop_trace as bt
+from backprop_trace.drawing.metrics import text_width
+from backprop_trace.printing.messages import message
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (make test installs it)")
@@ -193,3 +195,36 @@ def test_forward_and_path_players(browser, tmp_path, mode):
             "∂e/∂b = 5" in stage
     else:
         assert caption == "sum over the 2 paths: ∂e/∂b = 2 + 3 = 5" and "∂e/∂b = 5" in stage
+
+
+@pytest.mark.parametrize("lang,caption,counter,buttons", [
+    ("zh", "第 2/6 步：∂e/∂u₁ =", "第 2 / 6 帧", ["« 第一帧", "◀ 上一步", "▶ 播放", "下一步 ▶"]),
+    ("ko", "단계 2/6: ∂e/∂u₁ =", "프레임 2 / 6", ["« 처음", "◀ 이전", "▶ 재생", "다음 ▶"]),
+])
+def test_a_translated_player(browser, tmp_path, lang, caption, counter, buttons):
+    """The player in Chinese and Korean: its page's language, buttons, counter, help and the
+    frames' captions; playing turns the play button into the translated pause."""
+    bt.trace("e = (a + b) * (b + 1)", at={"a": 2, "b": 1}).render(tmp_path, lang=lang)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((tmp_path / "index.html").as_uri())
+    assert page.get_attribute("html", "lang") == lang
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".bt-caption").startswith(caption)
+    assert page.inner_text(".bt-counter") == counter
+    shown = [page.inner_text(f".bt-{key}") for key in ("first", "prev", "play", "next")]
+    assert shown == buttons
+    assert page.get_attribute(".bt-next", "title") == message("player.next_hint", lang)
+    # the bundled CJK font, cut to these characters, is inside the page and draws the caption
+    # exactly as wide as it was measured (no CJK font is needed on the machine)
+    assert page.evaluate("() => [...document.fonts].map(f => f.status)") == ["loaded"]
+    drawn = page.evaluate("() => { const t = document.querySelector('.bt-stage text.caption');"
+                          " return [t.textContent, t.getComputedTextLength()]; }")
+    assert drawn[1] == pytest.approx(text_width(drawn[0], 14), rel=0.005)
+    page.click(".bt-play")
+    assert page.inner_text(".bt-play") == ("❚❚ 暂停" if lang == "zh" else "❚❚ 일시정지")
+    page.close()
+    assert errors == []

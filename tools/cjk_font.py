@@ -87,9 +87,7 @@ def _to_truetype(font: TTFont) -> None:
     maxp.maxZones = 1
     maxp.numGlyphs = len(order)
     font["head"].glyphDataFormat = 0
-    font["post"].formatType = 2.0
-    font["post"].extraNames = []
-    font["post"].mapping = {}
+    font["post"].formatType = 3.0  # no glyph names: nothing reads them
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
@@ -100,6 +98,8 @@ def main(source: str) -> None:
     options.hinting = False
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]
     options.notdef_outline = True
+    # horizontal text without shaping: no vertical metrics, baselines or layout tables
+    options.drop_tables += ["vhea", "vmtx", "VORG", "BASE", "GPOS", "GSUB", "DSIG"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(map(ord, characters())))
     subsetter.subset(font)

@@ -10,16 +10,17 @@ True
 from __future__ import annotations
 
 import re
-import struct
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
+from .sfnt import advance_widths, character_map
 from .style import SUBSCRIPT_SCALE, SUBSCRIPTS
 
 __all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text", "block_columns", "block_width",
-           "CELL_GAP", "CJK_FAMILY", "CJK_FILE", "CJK_RUN", "cjk_font_path", "cjk_characters"]
+           "CELL_GAP", "CJK_FAMILY", "CJK_FILE", "CJK_RUN", "cjk_font_path", "cjk_font_bytes",
+           "cjk_characters"]
 
 CELL_GAP: Final = 0.4
 """Space between the cells of a matrix block, in ems."""
@@ -43,6 +44,12 @@ def font_path(bold: bool = False) -> str:
 def cjk_font_path() -> str:
     """The bundled CJK font file."""
     return str(resources.files(__package__).joinpath("fonts").joinpath(CJK_FILE))
+
+
+@cache
+def cjk_font_bytes() -> bytes:
+    """The bundled CJK font file's contents."""
+    return resources.files(__package__).joinpath("fonts").joinpath(CJK_FILE).read_bytes()
 
 
 def cjk_characters() -> frozenset[str]:
@@ -141,60 +148,5 @@ def _metrics(bold: bool) -> tuple[dict[int, int], int]:
 def _font_metrics(name: str) -> tuple[dict[int, int], int]:
     """A bundled font's advance width by code point, and its units per em."""
     data = resources.files(__package__).joinpath("fonts").joinpath(name).read_bytes()
-    tables = _tables(data)
-    units = struct.unpack_from(">H", data, tables["head"] + 18)[0]
-    count_h = struct.unpack_from(">H", data, tables["hhea"] + 34)[0]
-    hmtx = tables["hmtx"]
-    widths = [struct.unpack_from(">H", data, hmtx + 4 * i)[0] for i in range(count_h)]
-    glyphs = _cmap(data, tables["cmap"])
-    return {c: widths[min(g, count_h - 1)] for c, g in glyphs.items()}, units
-
-
-def _tables(data: bytes) -> dict[str, int]:
-    (count,) = struct.unpack_from(">H", data, 4)
-    found = {}
-    for i in range(count):
-        tag, _, offset, _ = struct.unpack_from(">4sIII", data, 12 + 16 * i)
-        found[tag.decode("latin-1")] = offset
-    return found
-
-
-def _cmap(data: bytes, at: int) -> dict[int, int]:
-    """Code point → glyph from the Unicode subtable (format 12 if present, else 4)."""
-    (count,) = struct.unpack_from(">H", data, at + 2)
-    subtables = {}
-    for i in range(count):
-        platform, encoding, offset = struct.unpack_from(">HHI", data, at + 4 + 8 * i)
-        fmt = struct.unpack_from(">H", data, at + offset)[0]
-        if platform in (0, 3):
-            subtables[fmt] = at + offset
-    glyphs: dict[int, int] = {}
-    if 12 in subtables:
-        base = subtables[12]
-        (groups,) = struct.unpack_from(">I", data, base + 12)
-        for i in range(groups):
-            start, end, glyph = struct.unpack_from(">III", data, base + 16 + 12 * i)
-            for c in range(start, end + 1):
-                glyphs[c] = glyph + c - start
-        return glyphs
-    base = subtables[4]
-    segments = struct.unpack_from(">H", data, base + 6)[0] // 2
-    ends = struct.unpack_from(f">{segments}H", data, base + 14)
-    starts = struct.unpack_from(f">{segments}H", data, base + 16 + 2 * segments)
-    deltas = struct.unpack_from(f">{segments}h", data, base + 16 + 4 * segments)
-    range_at = base + 16 + 6 * segments
-    offsets = struct.unpack_from(f">{segments}H", data, range_at)
-    for k in range(segments):
-        for c in range(starts[k], ends[k] + 1):
-            if c == 0xFFFF:
-                continue
-            if offsets[k] == 0:
-                glyph = (c + deltas[k]) & 0xFFFF
-            else:
-                where = range_at + 2 * k + offsets[k] + 2 * (c - starts[k])
-                glyph = struct.unpack_from(">H", data, where)[0]
-                if glyph:
-                    glyph = (glyph + deltas[k]) & 0xFFFF
-            if glyph:
-                glyphs[c] = glyph
-    return glyphs
+    widths, units = advance_widths(data)
+    return {c: widths[g] for c, g in character_map(data).items() if g < len(widths)}, units

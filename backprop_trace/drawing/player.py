@@ -6,12 +6,15 @@ grows with nodes + changes, not with nodes × frames."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from html import escape
 from typing import Final
 
 from ..printing.messages import message
+from .metrics import CJK_FAMILY, CJK_RUN, cjk_font_bytes
+from .sfnt import cut_font
 from .style import Theme
 
 __all__ = ["player_fragment", "player_page", "encode_frames"]
@@ -187,7 +190,7 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
         f'<button class="bt-{key.replace("_", "-")}" '
         f'title="{m(f"player.{key}_hint", modifier=modifier)}">{m(f"player.{key}")}</button>'
         for key in ("zoom_out", "fit", "zoom_in"))
-    return f"""<div id="{uid}" class="bt-player" tabindex="0" data-frame="0" lang="{lang}">
+    html = f"""<div id="{uid}" class="bt-player" tabindex="0" data-frame="0" lang="{lang}">
 <style>{style}</style>
 <div class="bt-bar">
 <strong class="bt-title">{escape(title)}</strong>
@@ -201,6 +204,23 @@ def player_fragment(uid: str, title: str, frames: list[list[str]], captions: lis
 <script type="application/json" class="bt-data">{payload}</script>
 <script>{script}</script>
 </div>"""
+    return html.replace("</style>", _cjk_face(uid, html) + "</style>", 1)
+
+
+def _cjk_face(uid: str, html: str) -> str:
+    """The bundled CJK font, cut to the characters this player shows, under a name of its
+    own: a machine with no CJK font draws them too, and players on one page never share a
+    cut."""
+    characters = set("".join(CJK_RUN.findall(html)))
+    if not characters:
+        return ""
+    font = base64.b64encode(cut_font(cjk_font_bytes(), characters)).decode("ascii")
+    family = f"{uid}-cjk"
+    return (f"@font-face{{font-family:'{family}';src:url(data:font/ttf;base64,{font}) "
+            f"format('truetype')}}"
+            f"#{uid},#{uid} button{{font-family:system-ui,'DejaVu Sans','{family}',"
+            f"sans-serif}}"
+            f"#{uid} [font-family='{CJK_FAMILY}']{{font-family:'{family}','{CJK_FAMILY}'}}")
 
 
 def _view_size(head: str) -> tuple[float, float]:
