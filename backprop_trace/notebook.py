@@ -12,6 +12,7 @@ from typing import Any
 
 from .describe import Description
 from .drawing.options import FRAME_FORMATS, default_lang
+from .drawing.portable import embed_fonts
 from .drawing.raster import convert_svg
 from .drawing.renderer import Renderer
 from .errors import OptionError, RenderError
@@ -47,7 +48,7 @@ class Frame:
         if fmt not in FRAME_FORMATS:
             raise OptionError(f"cannot tell the format of {str(path)[:80]!r}: end it with "
                               f"{', '.join('.' + f for f in FRAME_FORMATS)}")
-        data = self.svg if fmt == "svg" else convert_svg(self.svg, fmt)
+        data = embed_fonts(self.svg) if fmt == "svg" else convert_svg(self.svg, fmt)
         try:
             return write_atomically(target, data)
         except OSError as exc:

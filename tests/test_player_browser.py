@@ -228,3 +228,20 @@ def test_a_translated_player(browser, tmp_path, lang, caption, counter, buttons)
     assert page.inner_text(".bt-play") == ("❚❚ 暂停" if lang == "zh" else "❚❚ 일시정지")
     page.close()
     assert errors == []
+
+
+def test_a_written_svg_frame_draws_in_the_fonts_it_carries(browser, tmp_path):
+    """A frame opened on its own: its embedded fonts load and the caption is exactly as wide
+    as measured, Latin, subscripts and CJK alike."""
+    bt.trace("损失 = (w₁·x - y)^2", at={"w₁": 2, "x": 1.5, "y": 2}).render(tmp_path, lang="zh")
+    page = browser.new_page()
+    page.goto((tmp_path / "step-03.svg").as_uri())
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    statuses = page.evaluate("() => [...document.fonts].map(f => f.family + ' ' + f.status)")
+    assert sorted(s.replace('"', "") for s in statuses) == [
+        "DejaVu Sans loaded", "DejaVu Sans loaded", "Noto Sans CJK SC loaded"]
+    drawn = page.evaluate("() => { const t = document.querySelector('text.caption');"
+                          " return [t.textContent, t.getComputedTextLength()]; }")
+    assert "第 3/" in drawn[0]
+    assert drawn[1] == pytest.approx(text_width(drawn[0], 14), rel=0.005)
+    page.close()

@@ -20,7 +20,7 @@ from .style import SUBSCRIPT_SCALE, SUBSCRIPTS
 
 __all__ = ["text_width", "font_path", "FONT_FILES", "wrap_text", "block_columns", "block_width",
            "CELL_GAP", "CJK_FAMILY", "CJK_FILE", "CJK_RUN", "cjk_font_path", "cjk_font_bytes",
-           "cjk_characters"]
+           "font_bytes", "cjk_characters"]
 
 CELL_GAP: Final = 0.4
 """Space between the cells of a matrix block, in ems."""
@@ -44,6 +44,12 @@ def font_path(bold: bool = False) -> str:
 def cjk_font_path() -> str:
     """The bundled CJK font file."""
     return str(resources.files(__package__).joinpath("fonts").joinpath(CJK_FILE))
+
+
+@cache
+def font_bytes(bold: bool = False) -> bytes:
+    """The bundled DejaVu Sans file's contents (regular or bold)."""
+    return resources.files(__package__).joinpath("fonts").joinpath(FONT_FILES[bold]).read_bytes()
 
 
 @cache

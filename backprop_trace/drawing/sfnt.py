@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 __all__ = ["tables", "character_map", "advance_widths", "cut_font"]
 
-_KEPT: Final[tuple[str, ...]] = ("OS/2", "head", "hhea", "name")
+_KEPT: Final[tuple[str, ...]] = ("OS/2", "head", "hhea")
 """Tables a cut font copies as they are (head and hhea then patched)."""
 
 
@@ -24,8 +25,10 @@ def tables(data: bytes) -> dict[str, tuple[int, int]]:
     return found
 
 
+@lru_cache(maxsize=8)  # a cut per frame reads the same few fonts (bytes cache their hash)
 def character_map(data: bytes) -> dict[int, int]:
-    """Code point → glyph from the Unicode subtable (format 12 if present, else 4)."""
+    """Code point → glyph from the Unicode subtable (format 12 if present, else 4); not to be
+    changed (it is shared)."""
     at = tables(data)["cmap"][0]
     (count,) = struct.unpack_from(">H", data, at + 2)
     subtables = {}
@@ -79,8 +82,9 @@ def advance_widths(data: bytes) -> tuple[list[int], int]:
 
 
 def cut_font(data: bytes, characters: Iterable[str]) -> bytes:
-    """A TrueType font (simple ``glyf`` outlines) with only the glyphs of ``characters`` (of
-    the Basic Multilingual Plane) and .notdef: the same outlines and widths, renumbered."""
+    """A TrueType font with only the glyphs of ``characters`` (of the Basic Multilingual
+    Plane), their components and .notdef: the same outlines and widths, renumbered, without
+    hinting (browsers and slide tools draw at display sizes, where it matters little)."""
     where = tables(data)
     cmap = character_map(data)
     codes = sorted({ord(c) for c in characters if ord(c) in cmap and ord(c) < 0xFFFF})
@@ -96,12 +100,22 @@ def cut_font(data: bytes, characters: Iterable[str]) -> bytes:
         return 2 * a, 2 * b
 
     glyf_at = where["glyf"][0]
+
+    def outline_of(g: int) -> bytes:
+        start, end = glyph_range(g)
+        return data[glyf_at + start:glyf_at + end]
+
+    # a composite glyph (é = e + ´) needs its components: walk them in, breadth first
+    k = 0
+    while k < len(old):
+        for component in _components(outline_of(old[k])):
+            if component not in new_of:
+                new_of[component] = len(old)
+                old.append(component)
+        k += 1
     outlines, loca = [], [0]
     for g in old:
-        start, end = glyph_range(g)
-        outline = data[glyf_at + start:glyf_at + end]
-        if outline and struct.unpack_from(">h", outline)[0] < 0:
-            raise ValueError("cut_font copies simple glyphs only (this one is composite)")
+        outline = _unhinted(outline_of(g), new_of)
         outline += b"\0" * (-len(outline) % 4)
         outlines.append(outline)
         loca.append(loca[-1] + len(outline))
@@ -130,7 +144,92 @@ def cut_font(data: bytes, characters: Iterable[str]) -> bytes:
               "hmtx": b"".join(map(metric, old)), "glyf": b"".join(outlines),
               "loca": struct.pack(f">{n + 1}I", *loca),
               "cmap": _cmap_format_4({c: new_of[cmap[c]] for c in codes})}
+    built["name"] = _names(_table(data, where, "name"))
     return _font(built)
+
+
+_NAMES_KEPT: Final = frozenset({0, 1, 2, 3, 4, 5, 6, 14})
+"""Copyright, family, style, unique, full and PostScript names, version, licence URL (not the
+licence's whole text, which would outweigh the glyphs a hundred times)."""
+
+
+def _names(table: bytes) -> bytes:
+    """The name table with the Windows records of _NAMES_KEPT only."""
+    count, strings_at = struct.unpack_from(">HH", table, 2)
+    kept = []
+    for i in range(count):
+        record = struct.unpack_from(">6H", table, 6 + 12 * i)
+        platform, _, _, name_id, length, offset = record
+        if platform == 3 and name_id in _NAMES_KEPT:
+            kept.append((record[:4], table[strings_at + offset:strings_at + offset + length]))
+    records, strings = b"", b""
+    for head, text in kept:
+        records += struct.pack(">6H", *head, len(text), len(strings))
+        strings += text
+    return struct.pack(">3H", 0, len(kept), 6 + 12 * len(kept)) + records + strings
+
+
+_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO, _INSTRUCTIONS = (
+    0x0001, 0x0008, 0x0020, 0x0040, 0x0080, 0x0100)
+"""A composite glyph's component flags."""
+
+
+def _component_spans(outline: bytes) -> list[tuple[int, int]]:
+    """Each component's (offset of its flags, offset after it) in a composite glyph."""
+    spans, at = [], 10
+    while True:
+        flags = struct.unpack_from(">H", outline, at)[0]
+        end = at + 4 + (4 if flags & _WORDS else 2)
+        end += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO \
+            else 0
+        spans.append((at, end))
+        if not flags & _MORE:
+            return spans
+        at = end
+
+
+def _simple_end(outline: bytes, at: int) -> int:
+    """Where a simple glyph's data ends (its flags and coordinates read from ``at``), so no
+    padding is carried into the cut font."""
+    contours = struct.unpack_from(">h", outline)[0]
+    points = struct.unpack_from(">H", outline, 10 + 2 * (contours - 1))[0] + 1 if contours else 0
+    x_bytes = y_bytes = read = 0
+    while read < points:
+        flag = outline[at]
+        at += 1
+        repeat = 1
+        if flag & 0x08:  # the flag repeated
+            repeat += outline[at]
+            at += 1
+        x_bytes += repeat * (1 if flag & 0x02 else 0 if flag & 0x10 else 2)
+        y_bytes += repeat * (1 if flag & 0x04 else 0 if flag & 0x20 else 2)
+        read += repeat
+    return at + x_bytes + y_bytes
+
+
+def _components(outline: bytes) -> list[int]:
+    if not outline or struct.unpack_from(">h", outline)[0] >= 0:
+        return []
+    return [struct.unpack_from(">H", outline, at + 2)[0] for at, _ in _component_spans(outline)]
+
+
+def _unhinted(outline: bytes, new_of: dict[int, int]) -> bytes:
+    """A glyph without its hinting instructions (their programs are not copied), a
+    composite's components renumbered."""
+    if not outline:
+        return outline
+    contours = struct.unpack_from(">h", outline)[0]
+    if contours >= 0:
+        at = 10 + 2 * contours
+        length = struct.unpack_from(">H", outline, at)[0]
+        points_at = at + 2 + length
+        return outline[:at] + b"\0\0" + outline[points_at:_simple_end(outline, points_at)]
+    glyph = bytearray(outline)
+    spans = _component_spans(outline)
+    for at, _ in spans:
+        flags, component = struct.unpack_from(">HH", glyph, at)
+        struct.pack_into(">HH", glyph, at, flags & ~_INSTRUCTIONS, new_of[component])
+    return bytes(glyph[:spans[-1][1]])
 
 
 def _table(data: bytes, where: dict[str, tuple[int, int]], tag: str) -> bytes:

@@ -15,6 +15,7 @@ from ..autodiff.tangents import mode_work
 from ..describe import Description
 from ..describe.modes import describe_forward, describe_paths
 from ..drawing.options import DECK_FORMATS
+from ..drawing.portable import embed_fonts
 from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from ..drawing.renderer import Renderer
 from ..drawing.views import gradient_nodes
@@ -77,7 +78,8 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
              "trace.json": trace_json(desc, lang, mode, work)}
     if "pdf" in formats:
         texts["slides.tex"] = beamer_slides([f"{n}.pdf" for n in names], lang)
-    per_frame = len(first.encode()) * ("svg" in formats) + sum(map(len, converted.values()))
+    per_frame = len(embed_fonts(first).encode()) * ("svg" in formats) + sum(
+        map(len, converted.values()))
     per_frame += len(converted.get("png", b"")) * len(decks)  # a deck holds every PNG again
     estimate = per_frame * count + sum(len(t.encode()) for t in texts.values())
     budget = data.limits.max_output_bytes
@@ -137,7 +139,7 @@ def _write_all(out: OutputDir, names: list[str], formats: Sequence[str], first: 
             pngs.append(next(pictures["png"]))
         for fmt in formats:
             picture = pngs[-1] if fmt == "png" else None if fmt == "svg" else next(pictures[fmt])
-            out.write(f"{name}.{fmt}", svg if picture is None else picture)
+            out.write(f"{name}.{fmt}", embed_fonts(svg) if picture is None else picture)
         if show_progress:
             _progress(k + 1, count)
     for file_name, text in texts.items():
