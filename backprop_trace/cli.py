@@ -173,7 +173,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parser.add_argument("-o", "--out", metavar="DIR", default=DEFAULT_OUT,
                             help=f"output directory (default: ./{DEFAULT_OUT})")
         parser.add_argument("--format", default="svg", metavar="FORMATS",
-                            help="comma-separated: svg, png, pdf (default: svg)")
+                            help="comma-separated: svg, png, pdf (frames), pptx, gif, mp4 "
+                                 "(default: svg)")
         parser.add_argument("--theme", default="default", choices=tuple(THEMES),
                             help="default: colour-blind safe; classic: green/red; dark")
     if command is None:
@@ -204,9 +205,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             help="the language of captions, narrative, player and listing: en "
                                  "(English), zh (简体中文), ko (한국어); default: "
                                  "$BACKPROP_TRACE_LANG, else en")
+        parser.add_argument("--exercise", action="store_true",
+                            help="also write an exercise sheet, every gradient a numbered blank "
+                                 "(exercise.pdf, exercise.md), and its answers (answers.pdf, "
+                                 "answers.md)")
         parser.add_argument("--frame-seconds", type=float, default=1.5, metavar="S",
-                            help="each frame's time in the animated GIF (--format gif; the last "
-                                 "frame is held three times as long)")
+                            help="each frame's time in the animated GIF and the video "
+                                 "(--format gif, mp4; the last frame is held three times as "
+                                 "long)")
         parser.add_argument("--png-size", default="1920x1080", metavar="WxH",
                             help="PNG frames' pixels (default 1920x1080, a 16:9 slide; "
                                  "3840x2160 for 4K)")
@@ -342,6 +348,7 @@ def run_trace(args: argparse.Namespace) -> list[str]:
                       constants=args.constants, aspect=args.aspect, formats=formats,
                       png_size=args.png_size, expand=args.expand, collapse=args.collapse,
                       frame_seconds=args.frame_seconds, mode=args.mode,
+                      exercise=args.exercise,
                       **({} if args.lang is None else {"lang": args.lang}),
                       wrt=t.wrt[0] if args.mode != "reverse" and t.wrt else None)
     t.composite_gates(options.expand, options.collapse)  # a wrong name fails before any output

@@ -377,7 +377,7 @@ class Trace:
         # "auto" shares the renderer (and its layout) of what it resolves to; formats do not
         # change a frame, nor do names that pick the same gates
         key = chosen.with_(granularity=resolve_granularity(drawn_desc, chosen.granularity),
-                           formats=("svg",), png_size=SLIDE_PIXELS, expand=(),
+                           formats=("svg",), png_size=SLIDE_PIXELS, expand=(), exercise=False,
                            collapse=tuple(f"{output}:{name}" for output, name in chosen_gates))
         if key not in self._renderers:
             self._renderers[key] = Renderer(drawn_desc, key)
@@ -396,10 +396,28 @@ class Trace:
                               f"nodes (this one is larger): forward_mode() and paths() give "
                               f"their numbers")
         key = chosen.with_(wrt=wrt, granularity="edge", formats=("svg",),
-                           png_size=SLIDE_PIXELS)
+                           png_size=SLIDE_PIXELS, exercise=False)
         if key not in self._renderers:
             self._renderers[key] = Renderer(base.desc, key, base=base)
         return self._renderers[key]
+
+    def _exercise_renderer(self, chosen: Options) -> Renderer:
+        """An exercise sheet's frames, laid out for their numbered blanks."""
+        base = self.renderer(chosen.with_(mode="reverse", wrt=None, exercise=False))
+        if not base.readable:
+            raise OptionError(f"exercise sheets are drawn for graphs of up to "
+                              f"{AUTO_LAYOUT_NODES} drawn nodes (this one is larger)")
+        key = base.options.with_(exercise=True)
+        if key not in self._renderers:
+            self._renderers[key] = Renderer(base.desc, key, exercise=True)
+        return self._renderers[key]
+
+    def exercise(self, options: Options | None = None, **changes: Any) -> list[Frame]:
+        """An exercise sheet's frame (every gradient but the seed a numbered blank,
+        ``(3) ∂f/∂x = ____``, the local partials on the wires) and its answers' frame;
+        ``render(…, exercise=True)`` writes them as PDF and Markdown."""
+        r = self._exercise_renderer(options_from(options, changes))
+        return [Frame(k, r.views[k].caption, r.svg(k)) for k in range(2)]
 
     def composite_gates(self, expand: Sequence[str] = (),
                         collapse: Sequence[str] = ()) -> tuple[Group, ...]:
@@ -497,8 +515,10 @@ class Trace:
         if formats is not None:
             changes["formats"] = formats
         chosen = options_from(options, changes)
+        exercise = self._exercise_renderer(chosen) if chosen.exercise else None
         return write_outputs(self.renderer(chosen), out_dir, chosen.formats, progress=progress,
-                             png_size=chosen.png_size, whole=self.description)
+                             png_size=chosen.png_size, whole=self.description,
+                             exercise=exercise)
 
     # -- notebooks ------------------------------------------------------------------------------
 

@@ -53,6 +53,10 @@ PICTURES = [
     ("loss-forward-ko.png", "손실 = (가중치 * x - y)^2", {"가중치": 2, "x": 1.5, "y": 2}, 2,
      {"lang": "ko", "mode": "forward", "wrt": "가중치"}),
 ]
+EXERCISES = [
+    # file, equations, values, 0 (the sheet) or 1 (its answers)
+    ("exercise-fan-out.png", "e = (a + b) * (b + 1)", {"a": 2, "b": 1}, 0),
+]
 TRACE_OPTIONS = ("data",)
 """Options of the trace itself; the others are the frames'."""
 
@@ -66,6 +70,9 @@ def main() -> None:
         t = bt.trace(source, at=at, **traced)
         png = t.frames("png", **drawn)[frame]
         (folder / name).write_bytes(png)
+        print(f"wrote {folder / name}")
+    for name, source, at, frame in EXERCISES:
+        bt.trace(source, at=at).exercise()[frame].save(folder / name)
         print(f"wrote {folder / name}")
 
 

@@ -1,8 +1,10 @@
 """The output folder: what render writes, budgeted before anything is written, atomically, only
 inside the folder and one run at a time; killed part way it leaves only complete files."""
 
+import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -329,3 +331,32 @@ def test_cli_writes_a_deck_and_an_animation(tmp_path):
     code, out, err = run("f = x", "--at", "x=1", "--format", "gif", "--frame-seconds", "99",
                          "-o", str(tmp_path / "no"))
     assert code == 2 and "frame_seconds" in err
+
+
+def test_an_mp4_video_shows_each_frame_its_time(tmp_path, monkeypatch):
+    """H.264, 1920×1080, each frame frame_seconds long, the last three times as long; its
+    last picture is the last frame's; a missing extra is named."""
+    import subprocess
+
+    import imageio_ffmpeg
+    from PIL import Image
+
+    t = bt.trace("e = (a + b) * (b + 1)", at={"a": 2, "b": 1})
+    t.render(tmp_path, formats="mp4", frame_seconds=0.5)
+    video = tmp_path / "frames.mp4"
+    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(video)],
+                           capture_output=True, text=True).stderr
+    frames = len(t.captions())
+    assert "h264" in probe and "1920x1080" in probe and "yuv420p" in probe
+    duration = re.search(r"Duration: (\d+):(\d+):([\d.]+)", probe)
+    seconds = float(duration.group(3)) + 60 * int(duration.group(2))
+    assert seconds == pytest.approx(0.5 * (frames - 1) + 1.5, abs=0.11)
+    last = tmp_path / "last.png"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-sseof", "-0.3", "-i",
+                    str(video), "-frames:v", "1", "-y", str(last)], check=True)
+    drawn = np.asarray(Image.open(io.BytesIO(t.frames("png")[-1])).convert("RGB"), dtype=float)
+    shown = np.asarray(Image.open(last).convert("RGB"), dtype=float)
+    assert np.abs(drawn - shown).mean() < 3.0  # the codec's rounding only
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    with pytest.raises(bt.RenderError, match=r"pip install 'backprop-trace\[video\]'"):
+        t.render(tmp_path / "out", formats="mp4")

@@ -7,9 +7,10 @@ from .description import (
     Term,
     chain_rule,
     describe,
+    exercise_blanks,
     shown_expr,
 )
 from .maths import Shown
 
 __all__ = ["Description", "StepDescription", "Term", "describe", "chain_rule", "Shown",
-           "shown_expr"]
+           "shown_expr", "exercise_blanks"]

@@ -492,3 +492,10 @@ def chain_rule(data: TraceData, var: str) -> Equation:
     return Equation((head, Sum(tuple(Partial(u, var) if u == y else
                                      Product((Partial(y, u), Partial(u, var)))
                                      for u in users))))
+
+
+def exercise_blanks(desc: Description) -> tuple[StepDescription, ...]:
+    """The steps an exercise sheet asks for, numbered (1), (2), … in this order: each node's
+    gradient where backpropagation completes it (the whole sum where several wires add to
+    it); the seed is given."""
+    return tuple(s for s in desc.steps if s.completes and not s.is_seed)

@@ -32,7 +32,7 @@ from .description import Description, number, operation, shown_expr
 from .digits import Check, DigitsBook
 from .maths import Equation, More, Number, OwnPartial, Partial, Product, Shown, Sum, Unknown
 
-__all__ = ["ModeStep", "ModeDescription", "describe_forward", "describe_paths"]
+__all__ = ["ModeStep", "ModeDescription", "describe_forward", "describe_paths", "own_partial"]
 
 Mode = Literal["forward", "paths"]
 
@@ -70,7 +70,7 @@ class ModeDescription:
     """Edges this forward pass visited."""
 
 
-def _local(desc: Description, via: int, position: int) -> OwnPartial | Partial:
+def own_partial(desc: Description, via: int, position: int) -> OwnPartial | Partial:
     """∂(via's own expression)/∂argument, so it never reads as a total (∂(x·u₁)/∂x); of an
     abstract function, the textbook's ∂u/∂x (as the chain rule prints it)."""
     tape = desc.data.tape
@@ -178,7 +178,7 @@ def describe_forward(desc: Description, wrt: str, lined: Sequence[str]) -> ModeD
     for i in pushes:
         name = tape.names[i]
         args = [(k, a) for k, a in enumerate(tape.args[i]) if flags[a]]
-        symbols = [Product((_local(desc, i, k), Partial(tape.names[a], wrt))) for k, a in args]
+        symbols = [Product((own_partial(desc, i, k), Partial(tape.names[a], wrt))) for k, a in args]
         target = Partial(name, wrt)
         sides: list[Shown] = [symbols[0] if len(symbols) == 1 else Sum(tuple(symbols))]
         total = tangent(i)
@@ -235,7 +235,7 @@ def describe_paths(desc: Description, wrt: str) -> ModeDescription:
     steps: list[ModeStep] = []
     shown: list[Shown] = []
     for k, p in enumerate(found):
-        factors = tuple(_local(desc, v, j) for v, j in reversed(p.edges))
+        factors = tuple(own_partial(desc, v, j) for v, j in reversed(p.edges))
         sides: list[Shown] = [Product(factors) if len(factors) > 1 else factors[0]]
         if book is not None:
             numbers = tuple(number(book, ("local", steps_of[e]),

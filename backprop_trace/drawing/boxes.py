@@ -158,8 +158,8 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
         if forward is not None:
             back_width = max(back_width, text_width(forward_mark(rankdir) + forward,
                                                     style.EDGE_FONT_SIZE))
-        local = wrap_at_equals(local_label(step), back_width) if wrap else \
-            (local_label(step),)
+        label = master.wire_labels.get(step.index) or local_label(step)
+        local = wrap_at_equals(label, back_width) if wrap else (label,)
         local_width = max(text_width(t, style.EDGE_FONT_SIZE) for t in local)
         wide = max(back_width, local_width)
         if rankdir == "LR":  # the local partial above the wire, the gradient below, centred

@@ -29,8 +29,8 @@ Mode = Literal["reverse", "forward", "paths"]
 
 FRAME_FORMATS: Final[tuple[str, ...]] = get_args(Format)
 """The formats of a frame's picture."""
-DECK_FORMATS: Final[tuple[str, ...]] = ("pptx", "gif")
-"""Whole-run files made of the frames: a PowerPoint deck, an animated GIF."""
+DECK_FORMATS: Final[tuple[str, ...]] = ("pptx", "gif", "mp4")
+"""Whole-run files made of the frames: a PowerPoint deck, an animated GIF, an MP4 video."""
 FORMATS: Final[tuple[str, ...]] = FRAME_FORMATS + DECK_FORMATS
 """What ``render`` can write: the frames' formats and the whole-run files."""
 GRANULARITY_CHOICES: Final[tuple[str, ...]] = get_args(Granularity)
@@ -70,7 +70,8 @@ class Options:
     ``frame_seconds``: each frame's time in an animated GIF;
     ``mode``: the backward pass ("reverse"), forward mode from the input ``wrt``
     ("forward") or the paths from ``wrt`` to the output, one per frame ("paths"); every mode
-    draws the nodes at the same places.
+    draws the nodes at the same places; ``exercise``: ``render`` also writes an exercise
+    sheet and its answers (``exercise.pdf``/``.md``, ``answers.pdf``/``.md``).
     """
 
     theme: str | Theme = "default"
@@ -91,6 +92,7 @@ class Options:
     wrt: str | None = None
     """The input forward mode and the paths start from (default: the first differentiated
     input); not for the reverse pass, which differentiates every input at once."""
+    exercise: bool = False
 
     def __post_init__(self) -> None:
         get_theme(self.theme)  # an unknown name is an OptionError
@@ -105,6 +107,8 @@ class Options:
                 or not 0.02 <= seconds <= 60:
             raise OptionError(f"frame_seconds must be a number of seconds from 0.02 to 60, got "
                               f"{seconds!r:.40}")
+        if not isinstance(self.exercise, bool):
+            raise OptionError(f"exercise is True or False, got {self.exercise!r:.40}")
         if self.wrt is not None and not isinstance(self.wrt, str):
             raise OptionError(f"wrt names one input (a str), got {type(self.wrt).__name__}")
         if self.wrt is not None and self.mode == "reverse":

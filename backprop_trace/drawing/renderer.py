@@ -26,7 +26,7 @@ from .options import Options
 from .player import player_fragment, player_page
 from .style import RANKDIRS, READABLE_NODES, Theme
 from .svg import FrameDrawer, projected_scale, slide_size
-from .views import FrameView, frame_views, gradient_nodes, master_view, mode_views
+from .views import FrameView, exercise_views, frame_views, gradient_nodes, master_view, mode_views
 
 __all__ = ["Renderer", "Shape", "Candidate", "resolve_granularity", "LargeGraphWarning"]
 
@@ -65,6 +65,8 @@ class Renderer:
     base: Renderer | None = None
     """The reverse pass's renderer whose layout and slide this one (forward mode or the
     paths) draws on: every mode places every node at the same coordinates."""
+    exercise: bool = False
+    """An exercise sheet's two frames (the blanks, the answers), on a layout of their own."""
 
     def __post_init__(self) -> None:
         self.granularity = resolve_granularity(self.desc, self.options.granularity)
@@ -80,6 +82,8 @@ class Renderer:
 
     @cached_property
     def views(self) -> list[FrameView]:
+        if self.exercise:
+            return exercise_views(self.desc, self.lang)
         if self.options.mode == "reverse":
             return frame_views(self.desc, self.granularity, self.lang)
         assert self.options.wrt is not None and self.base is not None
@@ -134,6 +138,8 @@ class Renderer:
         not drawn)."""
         if self.base is not None:
             return self.base.other_views
+        if self.exercise:
+            return []
         data = self.data
         paths = [views for x in data.wrt if self._sized_for_modes
                  and count_paths(data, x, data.limits.max_paths) <= data.limits.max_paths

@@ -14,6 +14,9 @@ from ..describe.maths import Equation, Unknown
 from ..describe.modes import ModeDescription
 from ..errors import OptionError
 from ..printing.captions import (
+    exercise_caption,
+    exercise_lines,
+    exercise_wire_labels,
     forward_caption,
     gradient_line,
     group_caption,
@@ -24,7 +27,8 @@ from ..printing.unicode import to_unicode
 from .metrics import text_width
 from .style import GRANULARITIES
 
-__all__ = ["FrameView", "frame_views", "mode_views", "master_view", "gradient_nodes"]
+__all__ = ["FrameView", "frame_views", "mode_views", "master_view", "gradient_nodes",
+           "exercise_views"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class FrameView:
     pushed: Mapping[tuple[int, int], str] = field(default_factory=dict)
     """Forward mode: what each edge used so far passed forward (drawn under its wire where
     the reverse frames write what it passes back); in the master view, the widest."""
+    wire_labels: Mapping[int, str] = field(default_factory=dict)
+    """The local partial a step's wire shows, where not the reverse frames' ``∂f/∂u₁ = z``:
+    an exercise sheet writes ``∂(u₁·z)/∂u₁ = z``, since its blanks ask for ∂f/∂u₁ itself."""
     mode: str = "reverse"
     """"forward": the node lines are tangents ∂node/∂x (drawn in the forward colour);
     "paths": one path's edges and nodes lit. Neither shows what wires pass back."""
@@ -90,6 +97,24 @@ def frame_views(desc: Description, granularity: str = "edge",
         views.append(FrameView(len(views), caption, dict(gradients), frozenset(pending),
                                frozenset(shown), current, frozenset(s.node for s in group)))
     return views
+
+
+def exercise_views(desc: Description, lang: str = "en") -> list[FrameView]:
+    """An exercise sheet's frame, every gradient but the seed's a numbered blank and no
+    arrow drawn, and its answers' frame, every arrow drawn and every blank filled."""
+    nodes = gradient_nodes(desc.data)
+    seed = desc.steps[0]
+    given = {seed.node: gradient_line(desc, seed.node, seed)}
+    blanks = exercise_lines(desc, answers=False)
+    answers = exercise_lines(desc, answers=True)
+    every = frozenset(s.index for s in desc.steps if not s.is_seed)
+    lines = {n: blanks.get(n) or given.get(n) or gradient_line(desc, n, None) for n in nodes}
+    filled = {n: answers.get(n) or given.get(n) or gradient_line(desc, n, None) for n in nodes}
+    wires = exercise_wire_labels(desc)
+    return [FrameView(0, exercise_caption(desc, False, lang), lines, frozenset(blanks),
+                      frozenset(), (), wire_labels=wires),
+            FrameView(1, exercise_caption(desc, True, lang), filled, frozenset(), every, (),
+                      wire_labels=wires)]
 
 
 def _groups(desc: Description, granularity: str) -> list[list[StepDescription]]:
@@ -138,7 +163,7 @@ def master_view(views: list[FrameView],
     lines: dict[str, dict[str, None]] = {n: {line: None} for n, line in
                                          views[0].gradients.items()}
     for v in views[1:]:  # a node's line changes only in the views of its own steps
-        for n in v.current_nodes:
+        for n in v.current_nodes or v.gradients:  # (an exercise's answers: every line)
             lines[n][v.gradients[n]] = None
     for other in others:  # other modes (small graphs only): every line of every frame
         for v in other:
@@ -153,4 +178,5 @@ def master_view(views: list[FrameView],
             if edge not in pushed or text_width(text) > text_width(pushed[edge]):
                 pushed[edge] = text
     return FrameView(-1, longest, widest, frozenset(), views[-1].shown, (),
-                     candidates={n: tuple(c) for n, c in lines.items()}, pushed=pushed)
+                     candidates={n: tuple(c) for n, c in lines.items()}, pushed=pushed,
+                     wire_labels=views[0].wire_labels)

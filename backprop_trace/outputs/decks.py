@@ -1,5 +1,7 @@
-"""Whole-run files made of the frames: a PowerPoint deck (python-pptx, the ``pptx`` extra) and
-an animated GIF (Pillow, the ``gif`` extra). Each takes the PNG frames, already slide-sized."""
+"""Whole-run files made of the frames: a PowerPoint deck (python-pptx, the ``pptx`` extra), an
+animated GIF (Pillow, the ``gif`` extra) and an MP4 video (H.264 by the ffmpeg that
+imageio-ffmpeg carries, the ``video`` extra). Each takes the PNG frames, already
+slide-sized."""
 
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ from typing import Final
 
 from ..errors import RenderError
 
-__all__ = ["DECK_FILES", "pptx_deck", "gif_animation", "require_extra"]
+__all__ = ["DECK_FILES", "pptx_deck", "gif_animation", "mp4_video", "require_extra"]
 
-DECK_FILES: Final = {"pptx": "slides.pptx", "gif": "frames.gif"}
+DECK_FILES: Final = {"pptx": "slides.pptx", "gif": "frames.gif", "mp4": "frames.mp4"}
 """The file each whole-run format writes."""
-_EXTRAS: Final = {"pptx": ("pptx", "python-pptx"), "gif": ("PIL", "pillow")}
+_EXTRAS: Final = {"pptx": (("pptx",), "python-pptx", "pptx"), "gif": (("PIL",), "pillow", "gif"),
+                  "mp4": (("imageio_ffmpeg", "PIL"), "imageio-ffmpeg", "video")}
+VIDEO_RATE: Final = 10
+"""The video's frames per second: each frame is shown a whole number of tenths of a second
+(repeated frames cost almost nothing in H.264)."""
 _SLIDE_INCHES: Final = {(16, 9): (13.333, 7.5)}
 GIF_SECONDS: Final = 1.5
 """How long a GIF shows each frame; the last is held LAST_HOLD times as long."""
@@ -22,12 +28,13 @@ LAST_HOLD: Final = 3
 
 def require_extra(fmt: str) -> None:
     """A clear error, before anything is written, when a format's extra is not installed."""
-    module, package = _EXTRAS[fmt]
+    modules, package, extra = _EXTRAS[fmt]
     try:
-        __import__(module)
+        for module in modules:
+            __import__(module)
     except ImportError:
         raise RenderError(f"--format {fmt} needs {package}: pip install "
-                          f"'backprop-trace[{fmt}]'") from None
+                          f"'backprop-trace[{extra}]'") from None
 
 
 def pptx_deck(pngs: Sequence[bytes], captions: Sequence[str], notes: Sequence[str],
@@ -81,3 +88,45 @@ def gif_animation(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
 def _png_size(png: bytes) -> tuple[int, int]:
     """Width and height from a PNG's header (IHDR)."""
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def mp4_video(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
+    """An H.264 MP4 (yuv420p, as slide tools and browsers play it) showing each frame
+    ``seconds`` (to a tenth of a second; at least one video frame), the last LAST_HOLD times
+    as long."""
+    import os
+    import tempfile
+
+    import imageio_ffmpeg
+    from PIL import Image
+
+    frames = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    # H.264 in yuv420p needs even sides: pad with the frame's own background (its corner)
+    width, height = frames[0].size
+    size = (width + width % 2, height + height % 2)
+    repeats = [max(1, round(seconds * VIDEO_RATE))] * len(frames)
+    repeats[-1] *= LAST_HOLD
+    handle, path = tempfile.mkstemp(suffix=".mp4")
+    os.close(handle)
+    try:
+        writer = imageio_ffmpeg.write_frames(
+            path, size, fps=VIDEO_RATE, codec="libx264", pix_fmt_out="yuv420p",
+            macro_block_size=1, ffmpeg_log_level="error",
+            output_params=["-preset", "veryfast", "-tune", "stillimage",
+                           "-movflags", "+faststart"])
+        writer.send(None)  # start ffmpeg
+        for frame, count in zip(frames, repeats, strict=True):
+            if frame.size != size:
+                padded = Image.new("RGB", size, frame.getpixel((0, 0)))
+                padded.paste(frame)
+                frame = padded
+            data = frame.tobytes()
+            for _ in range(count):
+                writer.send(data)
+        writer.close()
+        with open(path, "rb") as video:
+            return video.read()
+    except (OSError, RuntimeError) as exc:
+        raise RenderError(f"writing the MP4 video failed: {exc}") from None
+    finally:
+        os.unlink(path)

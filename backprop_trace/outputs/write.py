@@ -22,12 +22,13 @@ from ..drawing.views import gradient_nodes
 from ..errors import RenderError
 from ..names import pretty_name
 from ..printing.beamer import beamer_slides
+from ..printing.exercise import exercise_sheet
 from ..printing.export import trace_json
 from ..printing.latex import to_latex
 from ..printing.listing import backward_listing
 from ..printing.narrative import narrative
 from ..printing.unicode import to_unicode
-from .decks import DECK_FILES, gif_animation, pptx_deck, require_extra
+from .decks import DECK_FILES, gif_animation, mp4_video, pptx_deck, require_extra
 from .folder import OutputDir
 
 __all__ = ["write_outputs"]
@@ -37,7 +38,8 @@ _PROGRESS_FROM: Final = 50
 
 def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str] = ("svg",),
                   *, progress: bool | None = None, png_size: tuple[int, int] = SLIDE_PIXELS,
-                  whole: Description | None = None) -> list[Path]:
+                  whole: Description | None = None,
+                  exercise: Renderer | None = None) -> list[Path]:
     """Write frames ``step-00.svg`` … in ``formats`` and ``index.html``, ``steps.md``,
     ``backward.py.txt``, ``trace.json`` (and ``slides.tex`` with PDF frames). Returns the
     paths written. The narrative, listing and JSON describe ``whole`` (default: what the
@@ -78,10 +80,16 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
              "trace.json": trace_json(desc, lang, mode, work)}
     if "pdf" in formats:
         texts["slides.tex"] = beamer_slides([f"{n}.pdf" for n in names], lang)
+    sheets: dict[str, bytes] = {}
+    if exercise is not None:  # the sheet and its answers: one PDF page and Markdown each
+        for k, name in enumerate(EXERCISE_FILES):
+            sheets[f"{name}.pdf"] = convert_svg(exercise.svg(k), "pdf")
+            texts[f"{name}.md"] = exercise_sheet(exercise.desc, lang, answers=k == 1)
     per_frame = len(embed_fonts(first).encode()) * ("svg" in formats) + sum(
         map(len, converted.values()))
     per_frame += len(converted.get("png", b"")) * len(decks)  # a deck holds every PNG again
-    estimate = per_frame * count + sum(len(t.encode()) for t in texts.values())
+    estimate = per_frame * count + sum(len(t.encode()) for t in texts.values()) + sum(
+        map(len, sheets.values()))
     budget = data.limits.max_output_bytes
     if estimate > budget:
         raise RenderError(f"the output would take about {_size(estimate)} ({count:,} frames), "
@@ -95,6 +103,12 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
                               progress, png_size)
             for fmt in decks:
                 out.write(DECK_FILES[fmt], _deck(fmt, renderer, pngs))
+            for file_name, sheet in sheets.items():
+                out.write(file_name, sheet)
+            if exercise is None:  # an earlier run's sheet, of another trace
+                for name in EXERCISE_FILES:
+                    out.remove_own(f"{name}.pdf")
+                    out.remove_own(f"{name}.md")
             for fmt in DECK_FORMATS:
                 if fmt not in decks:
                     out.remove_own(DECK_FILES[fmt])  # an earlier run's, of other frames
@@ -104,10 +118,15 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
         return out.written
 
 
+EXERCISE_FILES: Final = ("exercise", "answers")
+
+
 def _deck(fmt: str, renderer: Renderer, pngs: list[bytes]) -> bytes:
     captions = renderer.captions()
     if fmt == "gif":
         return gif_animation(pngs, renderer.options.frame_seconds)
+    if fmt == "mp4":
+        return mp4_video(pngs, renderer.options.frame_seconds)
     notes = [caption if k == 0 or renderer.options.mode != "reverse"
              or renderer.granularity != "edge" else
              f"{caption}\n\n$$ {to_latex(renderer.desc.steps[k - 1].equation)} $$"

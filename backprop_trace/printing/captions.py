@@ -8,15 +8,16 @@ from typing import Final
 
 import numpy as np
 
-from ..describe import Description, StepDescription
+from ..describe import Description, StepDescription, exercise_blanks
 from ..describe.maths import Equation, Number, Partial, Space
-from ..describe.modes import ModeDescription
+from ..describe.modes import ModeDescription, own_partial
 from ..names import pretty_name, shape_text
 from .messages import message
 from .unicode import to_unicode
 
 __all__ = ["header_line", "value_line", "gradient_line", "local_label", "contribution_label",
-           "step_caption", "group_caption", "forward_caption", "mode_captions"]
+           "step_caption", "group_caption", "forward_caption", "mode_captions", "BLANK",
+           "exercise_lines", "exercise_caption", "exercise_wire_labels"]
 
 
 MATRIX_ROWS: Final = 3
@@ -113,6 +114,36 @@ def group_caption(desc: Description, steps: Sequence[StepDescription], lang: str
                    steps=len(desc.steps), via=pretty_name(first.via), expression=to_unicode(own),
                    upstream=to_unicode(Partial(desc.output, first.via)), value=value,
                    received=received)
+
+
+BLANK: Final = "____"
+"""What an exercise sheet leaves to fill in."""
+
+
+def exercise_lines(desc: Description, answers: bool) -> dict[str, str]:
+    """Each node's line on an exercise sheet: ``(3) ∂f/∂x = ____``, or with its answer
+    ``(3) ∂f/∂x = −4``; the seed ``∂f/∂f = 1`` as given."""
+    lines = {}
+    for k, step in enumerate(exercise_blanks(desc), 1):
+        head = to_unicode(Partial(desc.output, step.node))
+        shown = gradient_line(desc, step.node, step) if answers else f"{head} = {BLANK}"
+        lines[step.node] = f"({k}) {shown}"
+    return lines
+
+
+def exercise_wire_labels(desc: Description) -> dict[int, str]:
+    """Each wire's local partial as the partial of its node's own expression,
+    ``∂(u₁·z)/∂u₁ = z = −4``, by step index: never the total ∂f/∂u₁ a blank asks for."""
+    index = {name: i for i, name in enumerate(desc.data.tape.names)}
+    return {s.index: to_unicode(Equation((own_partial(desc, index[s.via], s.position),
+                                           *s.local_label.sides[1:])))
+            for s in desc.steps
+            if s.local_label is not None and s.via is not None and s.position is not None}
+
+
+def exercise_caption(desc: Description, answers: bool, lang: str = "en") -> str:
+    n = len(exercise_blanks(desc))
+    return message("exercise.answers" if answers else "exercise.caption", lang, n=n)
 
 
 def forward_caption(desc: Description, lang: str = "en") -> str:

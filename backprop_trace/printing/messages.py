@@ -92,6 +92,17 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
                             "(0, and left out, where v does not depend on {wrt})",
     "listing.step": "  # step {step}",
     "listing.term": ", contribution {term} of {terms}",
+    # exercise sheets
+    "exercise.caption": "exercise: fill in the blanks (1)–({n}) in order, each by the chain "
+                        "rule; each wire gives its local partial",
+    "exercise.answers": "answers: (1)–({n}), each by the chain rule",
+    "exercise.title": "# Exercise: backpropagation through ${output}$",
+    "exercise.answers_title": "# Answers: backpropagation through ${output}$",
+    "exercise.given": "The forward pass is done (the table below) and the seed is "
+                      "{seed}. Find each blank in order by the chain rule {rule}: the "
+                      "wires of the picture give the local partials.",
+    "exercise.blanks": "## Blanks",
+    "exercise.locals": "## Local partials",
     # the HTML player
     "player.first": "« first",
     "player.first_hint": "first frame (Home)",
@@ -188,6 +199,15 @@ _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
                             "（v 不依赖于 {wrt} 时为 0，省略不写）",
     "listing.step": "  # 第 {step} 步",
     "listing.term": "，共 {terms} 项中的第 {term} 项",
+    # exercise sheets
+    "exercise.caption": "练习：按顺序填空 (1)–({n})，每一空都用链式法则；每条边上给出了局部偏导数",
+    "exercise.answers": "答案：(1)–({n})，每一空都用链式法则",
+    "exercise.title": "# 练习：${output}$ 的反向传播",
+    "exercise.answers_title": "# 答案：${output}$ 的反向传播",
+    "exercise.given": "前向传播已经完成（见下表），种子为 {seed}。请用链式法则 {rule} "
+                      "按顺序求出每一空：图中每条边上给出了局部偏导数。",
+    "exercise.blanks": "## 填空",
+    "exercise.locals": "## 局部偏导数",
     # the HTML player
     "player.first": "« 第一帧",
     "player.first_hint": "第一帧（Home）",
@@ -294,6 +314,16 @@ _KOREAN: Final[Mapping[str, str]] = MappingProxyType({
                             "∂v/∂{wrt} (v가 {wrt}에 의존하지 않으면 0이며 생략)",
     "listing.step": "  # 단계 {step}",
     "listing.term": ", {terms}개 항 중 {term}번째",
+    # exercise sheets
+    "exercise.caption": "연습: 빈칸 (1)–({n})의 값을 차례로 채우세요. 모두 연쇄 법칙으로 "
+                        "구하며, 간선마다 국소 편도함수가 주어집니다",
+    "exercise.answers": "정답: (1)–({n}), 모두 연쇄 법칙으로",
+    "exercise.title": "# 연습: ${output}$의 역전파",
+    "exercise.answers_title": "# 정답: ${output}$의 역전파",
+    "exercise.given": "순전파는 끝났고(아래 표), 시드는 {seed}입니다. 연쇄 법칙({rule})에 "
+                      "따라 빈칸을 차례로 구하세요. 그림의 간선마다 국소 편도함수가 주어집니다.",
+    "exercise.blanks": "## 빈칸",
+    "exercise.locals": "## 국소 편도함수",
     # the HTML player
     "player.first": "« 처음",
     "player.first_hint": "첫 프레임 (Home)",

@@ -15,7 +15,7 @@ from .formulas import chain_rule
 from .latex import to_latex
 from .messages import message
 
-__all__ = ["narrative"]
+__all__ = ["narrative", "forward_table"]
 
 
 def narrative(desc: Description, lang: str = "en", mode: ModeDescription | None = None,
@@ -23,20 +23,13 @@ def narrative(desc: Description, lang: str = "en", mode: ModeDescription | None 
     """The narrative; with ``mode`` a section on forward mode or on the paths, with ``work``
     the work of forward mode against reverse mode on this graph."""
     data = desc.data
-    tape, y, view = data.tape, data.output, data.view
+    y, view = data.output, data.view
     source = data.source.strip()
     # a fence longer than any run of backticks in the source, so nothing in it can close it
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
     lines = [message("narrative.title", lang, output=latex_name(y)), "", fence, source, fence,
              ""]
-    lines += [message("narrative.forward", lang), "", message("narrative.table", lang),
-              "|---|---|---|"]
-    for node in tape.variables:
-        own = desc.operation(node)
-        expr = f"${to_latex(own)}$" if own is not None else message("narrative.input", lang)
-        value = desc.value(node)
-        shown = f"${to_latex(value)}$" if value is not None else "—"
-        lines.append(f"| ${latex_name(node)}$ | {expr} | {shown} |")
+    lines += [message("narrative.forward", lang), "", *forward_table(desc, lang)]
     rule = (f"$\\frac{{\\partial {latex_name(y)}}}{{\\partial u_i}} = \\sum_j "
             f"\\frac{{\\partial {latex_name(y)}}}{{\\partial u_j}} \\cdot "
             f"\\frac{{\\partial u_j}}{{\\partial u_i}}$")
@@ -65,6 +58,18 @@ def narrative(desc: Description, lang: str = "en", mode: ModeDescription | None 
     if work is not None and work.passes:
         lines += ["", *_work_section(desc, work, lang)]
     return "\n".join(lines) + "\n"
+
+
+def forward_table(desc: Description, lang: str = "en") -> list[str]:
+    """The forward pass as a Markdown table: each node, its expression, its value."""
+    lines = [message("narrative.table", lang), "|---|---|---|"]
+    for node in desc.data.tape.variables:
+        own = desc.operation(node)
+        expr = f"${to_latex(own)}$" if own is not None else message("narrative.input", lang)
+        value = desc.value(node)
+        shown = f"${to_latex(value)}$" if value is not None else "—"
+        lines.append(f"| ${latex_name(node)}$ | {expr} | {shown} |")
+    return lines
 
 
 def _mode_section(desc: Description, mode: ModeDescription, lang: str) -> list[str]:

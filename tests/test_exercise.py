@@ -1,0 +1,96 @@
+"""Exercise sheets (issue 23): every gradient but the seed a numbered blank, the local
+partials on the wires written so none gives a blank away, and the answers numbered alike and
+checked against sympy.diff and central differences."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+import backprop_trace as bt
+from backprop_trace.drawing.metrics import font_path
+
+os.environ.setdefault("FRAME_METRICS_FONT", font_path())
+os.environ.setdefault("FRAME_METRICS_BOLD", font_path(bold=True))
+import frame_metrics as fm  # noqa: E402
+
+EXAMPLES = {
+    "gate": ("f = (x + y) * z", {"x": -2, "y": 5, "z": -4}, "(x + y) * z"),
+    "fan-out": ("e = (a + b) * (b + 1)", {"a": 2, "b": 1}, "(a + b) * (b + 1)"),
+    "neuron": ("f = 1/(1+exp(-(w0*x0 + w1*x1 + w2)))",
+               {"w0": 2, "w1": -3, "w2": -3, "x0": -1, "x1": -2},
+               "1/(1+exp(-(w0*x0 + w1*x1 + w2)))"),
+}
+
+
+def _texts(svg):
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
+
+
+def _number(text):
+    return float(text.replace("−", "-"))
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_the_sheet_and_its_answers(name):
+    source, at, expression = EXAMPLES[name]
+    t = bt.trace(source, at=at)
+    y = t.output
+    sheet, answers = (frame.svg for frame in t.exercise())
+    blanks = {int(k): n for k, n in re.findall(rf"\((\d+)\) ∂{y}/∂(\S+) = ____", "".join(
+        _texts(sheet)))}
+    filled = {int(k): (n, v) for k, n, v in re.findall(
+        rf"\((\d+)\) ∂{y}/∂(\S+) = .*?(−?[\d.]+)$", "\n".join(_texts(answers)), re.M)}
+    nodes = [n for n in t.tape.names if n != y and n in t.description.data.wrt
+             or n in {s.node for s in t.description.steps[1:]}]
+    assert sorted(blanks) == list(range(1, len(set(nodes)) + 1))  # every gradient, numbered
+    assert {k: n for k, (n, _) in filled.items()} == blanks  # the answers numbered alike
+    # no wire gives a blank away: each ∂y/∂node appears once on the sheet, in its blank
+    for node in blanks.values():
+        assert sum(f"∂{y}/∂{node}" in text for text in _texts(sheet)) == 1, node
+    # the inputs' answers against sympy.diff and central differences
+    symbols = {v: sp.Symbol(v) for v in at}
+    f = sp.sympify(expression, locals=symbols)
+    point = {symbols[v]: value for v, value in at.items()}
+    for node, shown in filled.values():
+        if node in at:
+            exact = float(sp.diff(f, symbols[node]).subs(point))
+            h = 1e-6
+            g = sp.lambdify(list(symbols.values()), f)
+            up = dict(at, **{node: at[node] + h})
+            down = dict(at, **{node: at[node] - h})
+            central = (g(*up.values()) - g(*down.values())) / (2 * h)
+            assert _number(shown) == pytest.approx(exact, abs=5e-3, rel=5e-3), node
+            assert central == pytest.approx(exact, rel=1e-5, abs=1e-7)
+    for svg in (sheet, answers):  # readable on a slide
+        boxes = fm.texts(svg)
+        assert fm.crowded(boxes) == [] and fm.collisions(boxes) == []
+        assert fm.projected_min_px(svg, boxes) >= 18
+
+
+def test_the_cli_writes_the_sheet_and_answers_and_a_later_run_removes_them(tmp_path):
+    out = tmp_path / "o"
+    run = subprocess.run([sys.executable, "-m", "backprop_trace", "f = (x + y) * z", "--at",
+                          "x=-2,y=5,z=-4", "--exercise", "--lang", "zh", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    for name in ("exercise", "answers"):
+        assert (out / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    sheet = (out / "exercise.md").read_text(encoding="utf-8")
+    answers = (out / "answers.md").read_text(encoding="utf-8")
+    assert sheet.startswith("# 练习") and sheet.count("\\_\\_\\_\\_") == 4
+    assert "\\_\\_\\_\\_" not in answers and "(4) $" in answers and "= -4 $" in answers
+    assert "链式法则" in sheet and "局部偏导数" in sheet
+    bt.trace("f = (x + y) * z", at={"x": -2, "y": 5, "z": -4}).render(out)
+    assert not (out / "exercise.pdf").exists() and not (out / "answers.md").exists()
+
+
+def test_a_graph_too_large_for_a_slide_has_no_sheet():
+    t = bt.trace(" + ".join(f"w{i}*x{i}" for i in range(60)))
+    with pytest.raises(bt.OptionError, match="exercise sheets"):
+        t.exercise()
+    with pytest.raises(bt.OptionError, match="exercise"):
+        bt.Options(exercise="yes")
