@@ -444,7 +444,10 @@ def summary(t: Any) -> list[str]:
         lines.append(f"{pretty_name(t.output)} = {to_unicode(value)}")
     for x in t.wrt:
         rule = str(t.chain_rule(x))
-        shown = to_unicode(t.grad_expr[x] if t.expandable else t.adjoint_expr(x))
+        try:
+            shown = to_unicode(t.grad_expr[x] if t.expandable else t.adjoint_expr(x))
+        except TraceError:  # no symbolic form (matrix calculus short of an operation)
+            shown = rule.split(" = ", 1)[1]
         if shown != rule.split(" = ", 1)[1]:
             rule += f" = {shown}"
         gradient = desc.gradient(x)

@@ -197,3 +197,33 @@ def test_a_transposed_constant_is_the_constant_in_matrix_calculus():
         t = bt.trace(text)
         assert all(not hasattr(g, "shape") for g in t.grad_expr.values())
     assert bt.trace("y = transpose(3)*x").grad_expr == {"x": 3}
+
+
+@pytest.mark.parametrize("text", ["f = a @ b", "f = a @ W @ a", "f = sum(a @ W)", "f = sum(a)",
+                                  "f = norm(a)", "f = dot(a, b)", "f = W @ a"])
+def test_vector_outputs_and_a_vector_left_of_matmul_read_on_the_command_line(text, tmp_path):
+    """An output computed straight from vectors (its inputs' only user) and numpy's 1-D @
+    (a row on the left): the summary, chain rule and files, with the symbolic gradient equal
+    to the numbers (central differences)."""
+    used = {n: v for n, v in {"a": [1.0, 2], "b": [3.0, -4], "W": [[1.0, 2], [3, 4]]}.items()
+            if n in text}
+    given = ",".join(f"{n}={json.dumps(v)}".replace(" ", "") for n, v in used.items())
+    done = subprocess.run([sys.executable, "-m", "backprop_trace", text, "--at", given, "-o",
+                           str(tmp_path), "--format", "svg"], capture_output=True, text=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    at = {n: np.array(v) for n, v in used.items()}
+    t = bt.trace(text, at=at)
+    for name in used:
+        assert t.chain_rule(name).startswith(f"∂f/∂{name} = ")
+        np.testing.assert_allclose(t.grad[name], central(t, name), rtol=1e-6, atol=1e-8)
+    symbolic = bt.trace(text, shapes={n: np.shape(v) for n, v in used.items()})
+    if symbolic.data.matrix.unsupported:
+        return  # norm: no matrix form here; its numbers are checked above
+    for name in used:
+        expr = symbolic.grad_expr[name]
+        subs = {sp.MatrixSymbol(n, *(np.shape(v) + (1,))[:2]): sp.Matrix(v)
+                for n, v in used.items()}
+        value = np.array(sp.Matrix(expr.subs(subs).doit()) if hasattr(expr, "shape")
+                         else expr.subs(subs), dtype=float)
+        np.testing.assert_allclose(value.reshape(np.shape(t.grad[name])), t.grad[name],
+                                   rtol=1e-12, err_msg=f"{text}: ∂f/∂{name}")

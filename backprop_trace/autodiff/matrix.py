@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import sympy as sp
+from sympy.matrices.exceptions import ShapeError as SympyShapeError
 
 from ..errors import GraphError
 from ..graph import NodeKind, Tape
@@ -110,6 +111,11 @@ MATRIX_OPS: Final[dict[str, tuple[Callable[..., Any], tuple[MatrixVjp, ...]]]] =
 }
 
 
+_VECTOR_MATMUL: Final = (lambda a, b: _t(b) * a, (lambda g, args: args[1] * g,
+                                                   lambda g, args: args[0] * _t(g)))
+"""a @ B for a 1-D vector a: the column Bᵀa, its VJPs B·g and a·gᵀ."""
+
+
 class MatrixView:
     """Matrix expressions of one trace: inputs as matrix symbols, gradients by the matrix
     forms of the vector-Jacobian products."""
@@ -139,6 +145,18 @@ class MatrixView:
         rows, cols = (shape[0], 1) if len(shape) == 1 else shape
         return sp.MatrixSymbol(node, rows, cols)
 
+    def _rule(self, i: int, args: Sequence[Any]) -> tuple[Callable[..., Any],
+                                                          tuple[Callable[..., Any], ...]]:
+        """Node ``i``'s forward and VJP forms, given its arguments' matrix forms: numpy's
+        ``a @ B`` with a 1-D ``a`` (a row there, a column here, where no transpose made it a
+        row) is a dot product or the column Bᵀa."""
+        op = self.tape.ops[i]
+        if op == "matmul" and len(self.shapes[self.tape.args[i][0]]) == 1 \
+                and _is_matrix(args[0]) and args[0].shape[1] == 1 and args[0].shape[0] > 1:
+            return MATRIX_OPS["dot"] if len(self.shapes[self.tape.args[i][1]]) == 1 \
+                else _VECTOR_MATMUL
+        return MATRIX_OPS[op]
+
     def exprs(self) -> list[Any]:
         """Every node as a matrix expression in the inputs."""
         self.require("the expression")
@@ -146,8 +164,17 @@ class MatrixView:
         out: list[Any] = []
         for i, kind in enumerate(tape.kinds):
             if kind is NodeKind.OPERATION:
-                forward, _ = MATRIX_OPS[tape.ops[i]]
-                out.append(_tidy(forward(*[out[a] for a in tape.args[i]])))
+                args = [out[a] for a in tape.args[i]]
+                forward, _ = self._rule(i, args)
+                try:
+                    out.append(_tidy(forward(*args)))
+                except (SympyShapeError, TypeError, ValueError):
+                    # numpy's 1-D vectors (a row on the left of @) have no one matrix form
+                    raise GraphError(f"the expression: matrix calculus here writes vectors as "
+                                     f"columns, and {tape.names[i]} = {tape.ops[i]}(…) has no "
+                                     f"such form (write a vector on the left of @ as "
+                                     f"its transpose, aᵀ); the numbers are in t.grad and the "
+                                     f"steps in the frames") from None
             else:
                 out.append(self.symbol(tape.names[i]))
         return out
@@ -163,9 +190,9 @@ class MatrixView:
         adjoint: dict[int, Any] = {tape.output: seed}
         for k in range(1, len(columns)):
             node, via, position = columns.nodes[k], columns.vias[k], columns.positions[k]
-            _, vjps = MATRIX_OPS[tape.ops[via]]
-            contribution = _fit(vjps[position](adjoint[via], [exprs[a] for a in tape.args[via]]),
-                                exprs[node])
+            args = [exprs[a] for a in tape.args[via]]
+            _, vjps = self._rule(via, args)
+            contribution = _fit(vjps[position](adjoint[via], args), exprs[node])
             adjoint[node] = contribution if node not in adjoint else adjoint[node] + contribution
         return {x: _tidy(adjoint.get(tape.index[x], sp.S.Zero)) for x in wrt}
 

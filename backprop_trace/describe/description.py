@@ -21,6 +21,7 @@ from ..autodiff.result import TraceData
 from ..autodiff.rules import RULES
 from ..autodiff.steps import Step
 from ..autodiff.symbolic import PartialSymbol
+from ..errors import TraceError
 from ..graph import NodeKind
 from .digits import Check, DigitsBook
 from .maths import (
@@ -484,6 +485,11 @@ def chain_rule(data: TraceData, var: str) -> Equation:
     users = tape.users[var]
     if not users:
         return Equation((head, Symbolic(sp.S.Zero)))
+    if users == (y,) and RULES[tape.ops[tape.output]].vjp:  # f = a·b (vectors): matrix form
+        try:
+            return Equation((head, Symbolic(data.matrix.grad_exprs([var])[var])))
+        except TraceError:  # an operation matrix calculus here does not cover: the seed's term
+            return Equation((head, Product((Partial(y, y), Partial(y, var)))))
     if users == (y,):  # ∂f/∂z = ∂f/∂z says nothing: show the local partial instead
         at = tape.index[var]
         local = sum(data.view.local(y, k) for k, a in enumerate(tape.args[tape.output])
