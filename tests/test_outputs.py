@@ -250,11 +250,14 @@ def test_png_frames_are_slide_sized(tmp_path):
     paths = t.render(tmp_path, formats=("png",))
     assert Image.open(paths[0]).size == (1920, 1080)
     four = t.frames("png", aspect="4:3", png_size="3840x2880")
-    import io
-
     assert Image.open(io.BytesIO(four[0])).size == (3840, 2880)
     with pytest.raises(bt.OptionError, match="png_size"):
         t.frames("png", png_size="100000x2")
+    with pytest.raises(bt.OptionError, match="neither 16:9 nor 4:3"):
+        t.frames("png", png_size="1001x777")
+    fitted = Image.open(io.BytesIO(t.frames("png", aspect="fit", png_size="1001x777")[0]))
+    assert max(fitted.size[0] - 1001, fitted.size[1] - 777) <= 0 < min(fitted.size) \
+        and 1001 in fitted.size or 777 in fitted.size
 
 
 def test_conversion_time_is_estimated_before_writing(tmp_path):
@@ -352,11 +355,18 @@ def test_an_mp4_video_shows_each_frame_its_time(tmp_path, monkeypatch):
     seconds = float(duration.group(3)) + 60 * int(duration.group(2))
     assert seconds == pytest.approx(0.5 * (frames - 1) + 1.5, abs=0.11)
     last = tmp_path / "last.png"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-sseof", "-0.3", "-i",
-                    str(video), "-frames:v", "1", "-y", str(last)], check=True)
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video),
+                    "-update", "1", "-y", str(last)], check=True)  # each picture over the last
     drawn = np.asarray(Image.open(io.BytesIO(t.frames("png")[-1])).convert("RGB"), dtype=float)
     shown = np.asarray(Image.open(last).convert("RGB"), dtype=float)
     assert np.abs(drawn - shown).mean() < 3.0  # the codec's rounding only
+    # a minute a frame is still one picture a frame (the last three), not 600 copies of each
+    t.render(tmp_path / "slow", formats="mp4", frame_seconds=60)
+    decoded = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-i",
+                              str(tmp_path / "slow" / "frames.mp4"), "-f", "null", "-"],
+                             capture_output=True, text=True).stderr
+    assert re.findall(r"frame=\s*(\d+)", decoded)[-1] == str(frames + 2)
+    assert "Duration: 00:0" in decoded and f"{60 * (frames + 2) // 60:02d}:00.00" in decoded
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
     with pytest.raises(bt.RenderError, match=r"pip install 'backprop-trace\[video\]'"):
         t.render(tmp_path / "out", formats="mp4")

@@ -123,6 +123,13 @@ class Options:
             _choice("format", fmt, FORMATS)
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
         object.__setattr__(self, "png_size", _png_size(self.png_size))
+        width, height = self.png_size
+        if self.aspect != "fit" and all(abs(width / height - shape) > 0.01 * shape
+                                        for shape in (16 / 9, 4 / 3)):
+            # a slide's frame would fill only part of it: say so rather than write another size
+            raise OptionError(f"png_size {width}×{height} is neither 16:9 nor 4:3: give a "
+                              f"slide's size (1920x1080, 3840x2160, 1440x1080), or aspect='fit' "
+                              f"to fit frames of any shape within it")
         for name in ("expand", "collapse"):
             object.__setattr__(self, name, _names(name, getattr(self, name)))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from ..errors import RenderError
 
@@ -17,9 +17,8 @@ DECK_FILES: Final = {"pptx": "slides.pptx", "gif": "frames.gif", "mp4": "frames.
 """The file each whole-run format writes."""
 _EXTRAS: Final = {"pptx": (("pptx",), "python-pptx", "pptx"), "gif": (("PIL",), "pillow", "gif"),
                   "mp4": (("imageio_ffmpeg", "PIL"), "imageio-ffmpeg", "video")}
-VIDEO_RATE: Final = 10
-"""The video's frames per second: each frame is shown a whole number of tenths of a second
-(repeated frames cost almost nothing in H.264)."""
+VIDEO_TICKS: Final = 10
+"""Each frame of the video lasts a whole number of tenths of a second."""
 _SLIDE_INCHES: Final = {(16, 9): (13.333, 7.5)}
 GIF_SECONDS: Final = 1.5
 """How long a GIF shows each frame; the last is held LAST_HOLD times as long."""
@@ -75,7 +74,7 @@ def gif_animation(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
     from PIL import Image
 
     frames = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
-    palette = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    palette = _palette(frames[-1])
     indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     durations = [round(seconds * 1000)] * len(indexed)
     durations[-1] *= LAST_HOLD
@@ -85,6 +84,24 @@ def gif_animation(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
     return out.getvalue()
 
 
+GIF_EXACT_COLOURS: Final = 16
+"""A frame's commonest colours (background, text, boxes) kept exactly in the GIF's palette;
+median cut alone merged the white background into a grey."""
+
+
+def _palette(frame: Any) -> Any:
+    """A 256-colour palette: ``frame``'s commonest colours exactly, then its median cut."""
+    from PIL import Image
+
+    counts = frame.getcolors(maxcolors=frame.width * frame.height)
+    exact = [colour for _, colour in sorted(counts, reverse=True)[:GIF_EXACT_COLOURS]]
+    cut = frame.quantize(colors=256 - len(exact), method=Image.Quantize.MEDIANCUT)
+    rest = cut.getpalette()[:3 * (256 - len(exact))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([c for colour in exact for c in colour] + rest)
+    return palette
+
+
 def _png_size(png: bytes) -> tuple[int, int]:
     """Width and height from a PNG's header (IHDR)."""
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
@@ -92,36 +109,38 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 def mp4_video(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
     """An H.264 MP4 (yuv420p, as slide tools and browsers play it) showing each frame
-    ``seconds`` (to a tenth of a second; at least one video frame), the last LAST_HOLD times
-    as long."""
+    ``seconds`` (to a tenth of a second), the last LAST_HOLD times as long. Each frame is
+    one picture of a video at 1/``seconds`` pictures a second, decoded only as it is sent, so
+    a long hold or an 8K frame costs no more time or memory than a short one."""
     import os
     import tempfile
+    from fractions import Fraction
 
     import imageio_ffmpeg
     from PIL import Image
 
-    frames = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    rate = Fraction(VIDEO_TICKS, max(1, round(seconds * VIDEO_TICKS)))
+    width, height = _png_size(pngs[0])
     # H.264 in yuv420p needs even sides: pad with the frame's own background (its corner)
-    width, height = frames[0].size
     size = (width + width % 2, height + height % 2)
-    repeats = [max(1, round(seconds * VIDEO_RATE))] * len(frames)
-    repeats[-1] *= LAST_HOLD
     handle, path = tempfile.mkstemp(suffix=".mp4")
     os.close(handle)
     try:
         writer = imageio_ffmpeg.write_frames(
-            path, size, fps=VIDEO_RATE, codec="libx264", pix_fmt_out="yuv420p",
+            path, size, fps=rate, codec="libx264", pix_fmt_out="yuv420p",
             macro_block_size=1, ffmpeg_log_level="error",
             output_params=["-preset", "veryfast", "-tune", "stillimage",
                            "-movflags", "+faststart"])
         writer.send(None)  # start ffmpeg
-        for frame, count in zip(frames, repeats, strict=True):
+        for k, png in enumerate(pngs):
+            with Image.open(io.BytesIO(png)) as image:
+                frame = image.convert("RGB")
             if frame.size != size:
                 padded = Image.new("RGB", size, frame.getpixel((0, 0)))
                 padded.paste(frame)
                 frame = padded
             data = frame.tobytes()
-            for _ in range(count):
+            for _ in range(LAST_HOLD if k == len(pngs) - 1 else 1):
                 writer.send(data)
         writer.close()
         with open(path, "rb") as video:
