@@ -34,13 +34,14 @@ from .autodiff.tangents import (
     require_scalar,
 )
 from .collector import collector_paused
-from .describe import Description, describe
+from .describe import Description, describe, exercise_blanks
+from .drawing.metrics import CJK_RUN, cjk_characters
 from .drawing.options import FRAME_FORMATS, Options, options_from
 from .drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
 from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
 from .drawing.style import AUTO_LAYOUT_NODES
-from .errors import GraphError, OptionError, RenderError, TraceError
+from .errors import GraphError, OptionError, ParseError, RenderError, TraceError
 from .graph import Group, Tape, build_tape
 from .graph.collapse import body_size, outermost
 from .graph.view import to_networkx
@@ -48,7 +49,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .names import VERSION_STYLES, clean_text
 from .notebook import PLAYER_IDS, Frame, Player, player_html, slider_widget
 from .outputs import write_outputs
-from .parsing import System, parse
+from .parsing import System, fold_name, parse
 from .printing.formulas import Formula, chain_rule
 from .printing.reports import CheckReport, LimitTable
 
@@ -87,9 +88,12 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
     if versions not in VERSION_STYLES:
         raise OptionError(f"unknown versions {versions!r:.40} (must be one of "
                           f"{list(VERSION_STYLES)})")
+    if at is not None:
+        at = {fold_name(k) if isinstance(k, str) else k: v for k, v in at.items()}
     system = _equations(source, more, at, limits, versions)
     with collector_paused():
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
+        _check_drawable(tape, system.text)
         wrt_names = _check_wrt(tape, wrt, data)
         values = forward(tape, at, limits) if at is not None else None
         node_shapes = _shapes(tape, values, {**system.shapes, **_check_shapes(tape, shapes)})
@@ -98,6 +102,24 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
         columns, adjoint = backward(tape, values, wrt_names)
         return Trace(TraceData(tape, wrt_names, values, adjoint, columns,
                                clean_text(system.text), limits, node_shapes))
+
+
+def _check_drawable(tape: Tape, text: str) -> None:
+    """Every Chinese or Korean character of a name is one the bundled font draws (common
+    simplified hanzi, Hangul syllables): any other would be an empty box on every slide."""
+    names = "".join(tape.names)
+    if names.isascii() or not CJK_RUN.search(names):
+        return
+    drawn = cjk_characters()
+    for name in tape.names:
+        for char in name:
+            if CJK_RUN.match(char) and char not in drawn:
+                at = text.find(char)
+                raise ParseError(
+                    f"the name {name} has '{char}' (U+{ord(char):04X}), which the bundled font "
+                    f"cannot draw (it has the common simplified Chinese characters and the "
+                    f"Korean syllables of KS X 1001): use another word, or Latin letters",
+                    text if at >= 0 else "", at if at >= 0 else None)
 
 
 def _shapes(tape: Tape, values: Any, given: Mapping[str, tuple[int, ...]]
@@ -403,10 +425,20 @@ class Trace:
 
     def _exercise_renderer(self, chosen: Options) -> Renderer:
         """An exercise sheet's frames, laid out for their numbered blanks."""
-        base = self.renderer(chosen.with_(mode="reverse", wrt=None, exercise=False))
+        if chosen.mode != "reverse":
+            raise OptionError(f"an exercise sheet (exercise=True, --exercise) asks for the "
+                              f"reverse pass's gradients: draw mode={chosen.mode!r} without it")
+        if self.data.shapes:
+            raise OptionError("an exercise sheet (exercise=True, --exercise) is drawn for "
+                              "graphs of numbers: this one has vectors or matrices")
+        if not exercise_blanks(self.description):
+            raise OptionError(f"an exercise sheet (exercise=True, --exercise) has nothing to "
+                              f"ask: {self.output} depends on no input that is differentiated")
+        base = self.renderer(chosen.with_(wrt=None, exercise=False))
         if not base.readable:
-            raise OptionError(f"exercise sheets are drawn for graphs of up to "
-                              f"{AUTO_LAYOUT_NODES} drawn nodes (this one is larger)")
+            raise OptionError(f"an exercise sheet (exercise=True, --exercise) is drawn for "
+                              f"graphs of up to {AUTO_LAYOUT_NODES} drawn nodes (this one is "
+                              f"larger)")
         key = base.options.with_(exercise=True)
         if key not in self._renderers:
             self._renderers[key] = Renderer(base.desc, key, exercise=True)

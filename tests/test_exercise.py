@@ -90,7 +90,58 @@ def test_the_cli_writes_the_sheet_and_answers_and_a_later_run_removes_them(tmp_p
 
 def test_a_graph_too_large_for_a_slide_has_no_sheet():
     t = bt.trace(" + ".join(f"w{i}*x{i}" for i in range(60)))
-    with pytest.raises(bt.OptionError, match="exercise sheets"):
+    with pytest.raises(bt.OptionError, match="exercise sheet .* up to"):
         t.exercise()
     with pytest.raises(bt.OptionError, match="exercise"):
         bt.Options(exercise="yes")
+
+
+@pytest.mark.parametrize("source", [
+    ("u = f(x, y, z)", "x = x(a, b)", "y = y(a, b)", "z = z(a, b)"),  # D2L's abstract functions
+    ("σ(z) = 1/(1 + exp(-z))", "p = σ(w*x + b)"),  # a composite gate whose output is y
+])
+def test_no_wire_reads_as_a_blank_and_the_sheet_hides_no_answers(source):
+    """A wire into the output of an abstract function or a function's gate is ∂f/∂x, ∂σ/∂u₂
+    (the blank asks ∂u/∂x, ∂p/∂u₂); the sheet's file holds no hidden answer; an answer that
+    is an abstract partial says how it is found (∂u/∂u · ∂f/∂x), not the question again."""
+    t = bt.trace(*source, at={"w": 2, "x": -1, "b": 0.5} if "σ" in source[0] else None)
+    y = t.output
+    sheet, answers = (frame.svg for frame in t.exercise())
+    texts = _texts(sheet)
+    blanks = re.findall(rf"\(\d+\) (∂{y}/∂\S+) = ____", "\n".join(texts))
+    assert blanks and all(sum(b in text for text in texts) == 1 for b in blanks)
+    assert "visibility" not in sheet and "←" not in sheet  # nothing passed back, even hidden
+    wires = {text for text in texts if text.startswith("∂") and "____" not in text
+             and not text.startswith(f"∂{y}/∂{y}")}
+    assert wires and not any(w.startswith(f"∂{y}/∂") for w in wires)
+    if "f" in source[0]:
+        assert {"∂f/∂x", "∂f/∂y", "∂f/∂z"} <= wires
+        lines = "\n".join(_texts(answers))
+        assert "(1) ∂u/∂x = ∂u/∂u · ∂f/∂x" in lines and not re.search(r"\(1\) ∂u/∂x$", lines,
+                                                                       re.M)
+        markdown = exercise_markdown(t)
+        assert "\\frac{\\partial f}{\\partial x}" in markdown
+    else:
+        assert any(w.startswith("∂σ/∂u") for w in wires)
+
+
+def exercise_markdown(t):
+    from backprop_trace.printing.exercise import exercise_sheet
+
+    return exercise_sheet(t.description)
+
+
+def test_one_blank_none_and_other_modes_are_said_plainly():
+    one = [f.caption for f in bt.trace("f = sin(x)", at={"x": 1}).exercise()]
+    assert one[0].startswith("exercise: fill in the blank (1) ") and "(1)–" not in one[1]
+    assert "(1)–(2)" in bt.trace("f = x*y", at={"x": 1, "y": 2}).exercise()[0].caption
+    with pytest.raises(bt.OptionError, match="nothing to ask"):
+        bt.trace("f = 3").exercise()
+    with pytest.raises(bt.OptionError, match="reverse pass"):
+        bt.trace("f = x*y", at={"x": 1, "y": 2}).exercise(mode="forward")
+    with pytest.raises(bt.OptionError, match="vectors or matrices"):
+        bt.trace("f = sum(W @ x)", at={"W": [[1, 2], [3, 4]], "x": [1, 1]}).exercise()
+    run = subprocess.run([sys.executable, "-m", "backprop_trace", "f = x*y", "--at", "x=1,y=2",
+                          "--exercise", "--mode", "forward", "-o", "unused"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "--exercise" in run.stderr and "Traceback" not in run.stderr

@@ -9,6 +9,7 @@ import re
 import string
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -21,6 +22,7 @@ from backprop_trace.drawing.metrics import (
     text_width,
 )
 from backprop_trace.drawing.raster import convert_svg, flat_text
+from backprop_trace.drawing.style import CJK_INSET, NODE_PADDING
 from backprop_trace.printing.messages import CATALOGUE, LANGUAGES, TERMS, message
 
 os.environ.setdefault("FRAME_METRICS_FONT", font_path())
@@ -229,6 +231,15 @@ def test_a_users_own_cjk_names_trace_and_draw():
     assert '<tspan font-family="Noto Sans CJK SC">损失</tspan>' in svg
     boxes = fm.texts(svg)
     assert fm.crowded(boxes) == [] and fm.collisions(boxes) == []
+    # a CJK name's box leaves room left of it (its glyphs fill their em); a Latin one's not
+    drawn = t.renderer().drawer.boxes.nodes
+    insets = {t.tape.names[i]: box.inset for i, box in drawn.items()}
+    assert insets["损失"] == insets["손실"] == CJK_INSET and insets["x"] == 0
+    node = next(g for g in svg.split("<g id=") if 'class="node"' in g.split("\n")[0]
+                and re.search(r'<text x="[\d.]+"[^>]*><tspan[^>]*>손실</tspan>', g))
+    rect = float(re.search(r'<rect x="([\d.]+)"', node).group(1))
+    name = float(re.search(r'<text x="([\d.]+)"[^>]*><tspan[^>]*>손실', node).group(1))
+    assert NODE_PADDING + CJK_INSET - 0.01 <= name - rect <= NODE_PADDING + CJK_INSET + 0.01
 
 
 def test_the_cli_help_names_every_language_and_the_variable():
@@ -261,3 +272,32 @@ def test_a_cut_font_keeps_the_outlines_and_widths_of_its_characters():
             outlines.append((pen.value, font["hmtx"][glyph]))
         assert outlines[0] == outlines[1], c
     assert len(cut_font(cjk_font_bytes(), wanted)) < 5_000
+
+
+def test_names_the_font_cannot_draw_are_refused_where_they_are_typed():
+    """Traditional or rare hanzi and Hangul outside KS X 1001 would be empty boxes on every
+    slide: refused at their column, naming the character; kana and ・ ー are not letters."""
+    for text, char, column in [("f = 損失 * x", "損", 5), ("f = x + 힣", "힣", 9)]:
+        with pytest.raises(bt.ParseError, match=f"'{char}' .*cannot draw") as caught:
+            bt.trace(text, at={"x": 1, char: 2})
+        assert caught.value.column == column
+    with pytest.raises(bt.ParseError, match="cannot draw"):
+        bt.trace(lambda 損: 損 * 2, at={"損": 1.0})  # a Python function's parameter too
+    for text, said in [("f = かx", "Latin, Greek, Chinese or Korean"),
+                       ("f = x・z", "not a product sign"), ("f = xー1", "not allowed")]:
+        with pytest.raises(bt.ParseError, match=said):
+            bt.trace(text)
+    covered = cjk_characters()
+    assert "损" in covered and "손" in covered and "損" not in covered
+
+
+def test_a_chinese_or_korean_keyboards_forms_read_as_typed_in_ascii():
+    """Full-width ｘ＋ｙ（）＊＝ (a Chinese IME's) are the ASCII ones, in the text and in the
+    values given; Hangul typed as separate letters (NFD, as macOS file names) is the
+    syllable."""
+    t = bt.trace("ｆ＝（ｘ＋ｙ）＊ｘ", at={"ｘ": 2, "ｙ": 3})
+    assert t.output == "f" and t.grad == {"x": 7.0, "y": 2.0}
+    nfd = unicodedata.normalize("NFD", "손실 = 2 * 한")
+    assert nfd != "손실 = 2 * 한"
+    t = bt.trace(nfd, at={unicodedata.normalize("NFD", "한"): 1})
+    assert t.output == "손실" and t.grad == {"한": 2.0}

@@ -198,7 +198,7 @@ def test_forward_and_path_players(browser, tmp_path, mode):
 
 
 @pytest.mark.parametrize("lang,caption,counter,buttons", [
-    ("zh", "第 2/6 步：∂e/∂u₁ =", "第 2 / 6 帧", ["« 第一帧", "◀ 上一步", "▶ 播放", "下一步 ▶"]),
+    ("zh", "第 2/6 步：∂e/∂u₁ =", "帧 2 / 6", ["« 第一帧", "◀ 上一步", "▶ 播放", "下一步 ▶"]),
     ("ko", "단계 2/6: ∂e/∂u₁ =", "프레임 2 / 6", ["« 처음", "◀ 이전", "▶ 재생", "다음 ▶"]),
 ])
 def test_a_translated_player(browser, tmp_path, lang, caption, counter, buttons):

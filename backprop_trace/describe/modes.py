@@ -70,14 +70,21 @@ class ModeDescription:
     """Edges this forward pass visited."""
 
 
-def own_partial(desc: Description, via: int, position: int) -> OwnPartial | Partial:
+def own_partial(desc: Description, via: int, position: int,
+                by_function: bool = False) -> OwnPartial | Partial:
     """∂(via's own expression)/∂argument, so it never reads as a total (∂(x·u₁)/∂x); of an
-    abstract function, the textbook's ∂u/∂x (as the chain rule prints it)."""
+    abstract function or a function's gate, the textbook's ∂u/∂x (as the chain rule prints
+    it), or with ``by_function`` the function's ∂f/∂x (an exercise's wire must not read as
+    the blank ∂u/∂x it asks for)."""
     tape = desc.data.tape
     own = operation(desc.data, tape.names[via])
     assert own is not None
     arg = tape.names[tape.args[via][position]]
-    return Partial(tape.names[via], arg) if own.abstract else OwnPartial(own, arg)
+    if not own.abstract:
+        return OwnPartial(own, arg)
+    if not by_function:
+        return Partial(tape.names[via], arg)
+    return Partial(own.op, arg) if own.op != desc.output else OwnPartial(own, arg)
 
 
 def _book(desc: Description, values: dict[Hashable, float], locals_: Sequence[int],

@@ -15,7 +15,7 @@ from ..names import pretty_name
 from ..printing.captions import contribution_label, header_line, local_label, value_line
 from . import style
 from .gates import drawn_nodes, node_gate
-from .metrics import block_width, text_width, wrap_text
+from .metrics import CJK_RUN, block_width, text_width, wrap_text
 from .views import FrameView
 
 __all__ = ["NodeBox", "LabelBlock", "Boxes", "measure", "backward_mark", "forward_mark",
@@ -43,6 +43,9 @@ class NodeBox:
     beside: float = 0.0
     """The gradient's column starts this far right of the header's left edge, on the
     header's line (0: the gradient is on lines of its own below)."""
+    inset: float = 0.0
+    """Extra space left of the text: a name starting with a Chinese or Korean character,
+    whose glyphs fill their em and would touch the border."""
 
 
 @dataclass(frozen=True)
@@ -143,9 +146,11 @@ def measure(desc: Description, master: FrameView, rankdir: str, constants: str =
             gate = node_gate(desc.data, i, constants == "gate")
             gate_width = (text_width(gate, style.GATE_FONT_SIZE) + 2 * style.GATE_PADDING
                           if gate else 0.0)
+        inset = style.CJK_INSET if CJK_RUN.match(shown) else 0.0
         nodes[i] = NodeBox(i, kind, gate, shown, expression, value, inline,
-                           gradient is not None, gate_width, gate_width + max(widths) + 2 * pad,
-                           rows * line + 2 * pad, column)
+                           gradient is not None, gate_width,
+                           gate_width + inset + max(widths) + 2 * pad, rows * line + 2 * pad,
+                           column, inset)
     labels = {}
     edge_line = style.LINE_HEIGHT * style.EDGE_FONT_SIZE
     mark = backward_mark(rankdir)

@@ -175,7 +175,7 @@ class Renderer:
                 f"JSON)", LargeGraphWarning, stacklevel=4)
         chosen = self.layout_choice
         return FrameDrawer(self.desc, chosen.boxes, chosen.layout, self.theme,
-                           self.sizing_captions(), self.aspect)
+                           self.sizing_captions(), self.aspect, conceal=self.exercise)
 
     @cached_property
     def layouts(self) -> list[Candidate]:

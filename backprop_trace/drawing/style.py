@@ -72,6 +72,9 @@ NODE_PADDING: Final = 3.0
 GATE_PADDING: Final = 4.0
 CONST_PADDING: Final = 4.0
 LABEL_PADDING: Final = 1.0
+CJK_INSET: Final = 3.0
+"""Added left of a box's text that starts with a Chinese or Korean character (no side
+bearing: it would touch the border)."""
 WIRE_GAP: Final = 4.0
 """Space between a vertical wire and the label text beside it (top to bottom)."""
 WIRE_CLEARANCE: Final = 8.0

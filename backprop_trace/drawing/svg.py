@@ -110,8 +110,11 @@ class FrameDrawer:
     """Draws any frame view of one trace in one theme and direction."""
 
     def __init__(self, desc: Description, boxes: Boxes, layout: Layout, theme: Theme,
-                 captions: Sequence[str], aspect: str = "16:9") -> None:
+                 captions: Sequence[str], aspect: str = "16:9", conceal: bool = False) -> None:
         self.desc, self.boxes, self.layout, self.theme = desc, boxes, layout, theme
+        # an exercise sheet leaves out what each wire passes back rather than hiding it:
+        # its answers would be in the file for anyone to read
+        self.conceal = conceal
         data = desc.data
         size, line = style.FONT_SIZE, style.LINE_HEIGHT * style.FONT_SIZE
         self.width, self.height = slide_size(layout, captions, aspect)
@@ -264,11 +267,12 @@ class FrameDrawer:
         out += [f'{rect}fill="{fill}"/>\n', gate,
                 f'{rect}fill="none" stroke="{border}" stroke-width="{width}"/>\n', header]
         if gradient is not None:
-            x = x0 + box.gate_width + style.NODE_PADDING + box.beside
+            x = x0 + box.gate_width + style.NODE_PADDING + box.inset + box.beside
             line = style.LINE_HEIGHT * style.FONT_SIZE
             colour = theme.pending if pending else theme.forward if tangent else theme.backward
             rows = [gradient] if box.beside else \
-                gradient_rows(gradient, box.width - box.gate_width - 2 * style.NODE_PADDING)
+                gradient_rows(gradient, box.width - box.gate_width - box.inset
+                              - 2 * style.NODE_PADDING)
             if box.beside:  # on the header's line, in a column of its own, never wrapped
                 y = y0 + style.NODE_PADDING - line
             for text in rows:
@@ -296,7 +300,7 @@ class FrameDrawer:
                     f'<text x="{_n(x0 + gw / 2)}" y="{_n(baseline)}"'
                     f' text-anchor="middle" font-size="{style.GATE_FONT_SIZE}" '
                     f'fill="{theme.text}">{_text(box.gate)}</text>\n')
-        x = x0 + box.gate_width + style.NODE_PADDING
+        x = x0 + box.gate_width + style.NODE_PADDING + box.inset
         y = y0 + style.NODE_PADDING
         line = style.LINE_HEIGHT * style.FONT_SIZE
         out = [self._line(box.name, x, y, theme.text, bold=True)]
@@ -392,8 +396,10 @@ class FrameDrawer:
         if pushed is not None:
             return top + self._under_wire(block, forward_mark(self.boxes.rankdir) + pushed,
                                           self.theme.forward)
-        return top + (bottom if shown else bottom.replace("<text ", '<text visibility="hidden" ',
-                                                          1))
+        if shown:
+            return top + bottom
+        return top if self.conceal else top + bottom.replace("<text ",
+                                                             '<text visibility="hidden" ', 1)
 
     def _under_wire(self, block: LabelBlock, text: str, colour: str) -> str:
         """The second text of a label block: below the wire (LR) or right of it (TB)."""

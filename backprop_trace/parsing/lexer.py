@@ -11,7 +11,7 @@ from ..errors import ParseError
 from ..limits import Limits
 from ..ops import CONSTANT_SPELLINGS, METHODS
 
-__all__ = ["Token", "tokenize", "SUPERSCRIPTS", "name_problem"]
+__all__ = ["Token", "tokenize", "SUPERSCRIPTS", "name_problem", "fold_name"]
 
 
 class Token(NamedTuple):
@@ -30,9 +30,11 @@ SUPERSCRIPTS: Final = dict(zip(
 _SUBSCRIPT_DIGITS: Final = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 # Greek letters are names too (θ, σ, λ …), except those that look exactly like Latin ones; and
-# the letters of Chinese, Japanese and Korean (a loss named 损失 or 손실).
+# the letters of Chinese and Korean (a loss named 损失 or 손실).
 _GREEK: Final = "αβγδεζηθικλμνξπρςστυφχψωΓΔΘΛΞΠΣΦΨΩ"
-_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK: Final = "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+"""Chinese characters and Korean syllables (kana are not letters here: the bundled font has
+none, and ・ ー would pass for operators)."""
 _OPERATORS: Final = {
     "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "·": "*", "⋅": "*", "×": "*", "∗": "*",
     "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(", ")": ")", "{": "(", "}": ")",
@@ -59,6 +61,7 @@ _HINTS: Final = {
     "]": "square brackets are not allowed: use ( ) for grouping",
     ":": "':' is not allowed (there are no lambdas, slices or dictionaries here)",
     "!": "factorials are not supported",
+    "・": "'・' (katakana middle dot) is not a product sign: write * or ·",
 }
 _GREEK_LOOKALIKES: Final = {"χ": ("x", "chi"), "ν": ("v", "nu"), "ρ": ("p", "rho")}
 """Greek letters read as Latin ones on a slide: two variables that look the same."""
@@ -67,6 +70,8 @@ _METHOD_RE: Final = re.compile(rf"(?:{'|'.join(METHODS)})\(\)")
 _RADIX_RE: Final = re.compile(r"[xXoObB][0-9a-fA-F]")
 _DOT_T_RE: Final = re.compile(r"T(?![A-Za-z0-9_(])")
 _CJK_RE: Final = re.compile(f"[{_CJK}]")
+_JAMO_RE: Final = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")
+_FULL_WIDTH: Final = frozenset(map(chr, range(0xFF01, 0xFF5F))) | {"\u3000"}
 _NAME_RE: Final = re.compile(rf"[A-Za-z{_GREEK}{_CJK}][A-Za-z0-9_{_GREEK}{_CJK}]*")
 
 
@@ -80,7 +85,7 @@ def name_problem(name: object) -> str | None:
     if len(plain) > _NAME_MAX:
         return f"a name may have at most {_NAME_MAX} characters"
     if not _NAME_RE.fullmatch(plain):
-        return ("a name must be letters (Latin, Greek, Chinese, Japanese, Korean) and digits, "
+        return ("a name must be letters (Latin, Greek, Chinese, Korean) and digits, "
                 "starting with a letter")
     if keyword.iskeyword(plain):
         return "a Python keyword is not a name"
@@ -158,6 +163,8 @@ def _fold_letters(text: str, base: int, source: str) -> str:
     other alphabets are refused, since they would silently be different variables."""
     if text.isascii():
         return text
+    if _JAMO_RE.search(text):  # Hangul typed as letters (ᄒ + ᅡ + ᆫ) reads as the syllable 한
+        text = unicodedata.normalize("NFC", text)
     chars = list(text)
     comment = False
     for i, c in enumerate(chars):
@@ -166,6 +173,9 @@ def _fold_letters(text: str, base: int, source: str) -> str:
         elif c == "\n":
             comment = False
         if comment or c.isascii() or c in SUPERSCRIPTS or c in _TRANSPOSE or c == "‖":
+            continue
+        if c in _FULL_WIDTH:  # a Chinese or Korean keyboard's ＋（）＝ and ｘ: the ASCII ones
+            chars[i] = unicodedata.normalize("NFKC", c)
             continue
         if c in _GREEK_LOOKALIKES:
             raise ParseError(_describe_bad_char(c), source, base + i)
@@ -181,6 +191,15 @@ def _fold_letters(text: str, base: int, source: str) -> str:
     return "".join(chars)
 
 
+def fold_name(name: str) -> str:
+    """A name given outside the text (``at={"ｘ": 1}``, ``--at ｘ=1``) as the text's lexer
+    reads it (x); a name it would refuse is left as it is, for the caller to report."""
+    try:
+        return _fold_letters(name, 0, name)
+    except ParseError:
+        return name
+
+
 def _describe_bad_char(char: str) -> str:
     if char in _HINTS:
         return _HINTS[char]
@@ -193,7 +212,8 @@ def _describe_bad_char(char: str) -> str:
         return (f"'{char}' ({name}) only looks like the Latin letter '{_LOOKALIKES[char]}': "
                 f"retype it as '{_LOOKALIKES[char]}'")
     if unicodedata.category(char).startswith("L"):
-        return f"letter '{char}' ({name}) is not allowed in names: use Latin or Greek letters"
+        return (f"letter '{char}' ({name}) is not allowed in names: use Latin, Greek, Chinese "
+                f"or Korean letters")
     shown = char if char.isprintable() else repr(char)[1:-1]
     return (f"character '{shown}' ({name}) is not allowed: use numbers, names, "
             f"+ − × ÷ ^, parentheses and function calls")

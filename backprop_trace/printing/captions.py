@@ -17,7 +17,7 @@ from .unicode import to_unicode
 
 __all__ = ["header_line", "value_line", "gradient_line", "local_label", "contribution_label",
            "step_caption", "group_caption", "forward_caption", "mode_captions", "BLANK",
-           "exercise_lines", "exercise_caption", "exercise_wire_labels"]
+           "exercise_lines", "exercise_caption", "exercise_wire_labels", "exercise_partials"]
 
 
 MATRIX_ROWS: Final = 3
@@ -127,23 +127,35 @@ def exercise_lines(desc: Description, answers: bool) -> dict[str, str]:
     for k, step in enumerate(exercise_blanks(desc), 1):
         head = to_unicode(Partial(desc.output, step.node))
         shown = gradient_line(desc, step.node, step) if answers else f"{head} = {BLANK}"
+        if shown == head:  # an abstract function's ∂u/∂x: the answer says how it is found
+            shown = to_unicode(step.equation)
         lines[step.node] = f"({k}) {shown}"
     return lines
 
 
-def exercise_wire_labels(desc: Description) -> dict[int, str]:
+def exercise_partials(desc: Description) -> dict[int, Equation]:
     """Each wire's local partial as the partial of its node's own expression,
-    ``∂(u₁·z)/∂u₁ = z = −4``, by step index: never the total ∂f/∂u₁ a blank asks for."""
+    ``∂(u₁·z)/∂u₁ = z = −4`` (of an abstract function or a gate, ``∂f/∂x``), by step index:
+    never the total ∂f/∂u₁ a blank asks for."""
     index = {name: i for i, name in enumerate(desc.data.tape.names)}
-    return {s.index: to_unicode(Equation((own_partial(desc, index[s.via], s.position),
-                                           *s.local_label.sides[1:])))
+    return {s.index: Equation((own_partial(desc, index[s.via], s.position, by_function=True),
+                               *s.local_label.sides[1:]))
             for s in desc.steps
             if s.local_label is not None and s.via is not None and s.position is not None}
 
 
+def exercise_wire_labels(desc: Description) -> dict[int, str]:
+    """The wires' texts of an exercise sheet (``exercise_partials``)."""
+    return {k: to_unicode(partial) for k, partial in exercise_partials(desc).items()}
+
+
 def exercise_caption(desc: Description, answers: bool, lang: str = "en") -> str:
     n = len(exercise_blanks(desc))
-    return message("exercise.answers" if answers else "exercise.caption", lang, n=n)
+    if answers:
+        return message("exercise.answers", lang, blanks="(1)" if n == 1 else f"(1)–({n})")
+    if n == 1:
+        return message("exercise.caption_one", lang)
+    return message("exercise.caption", lang, blanks=f"(1)–({n})")
 
 
 def forward_caption(desc: Description, lang: str = "en") -> str:

@@ -4,9 +4,9 @@ local partials, and the numbered gradients to find — the same numbers as the s
 from __future__ import annotations
 
 from ..describe import Description, exercise_blanks
-from ..describe.maths import Equation, Partial
-from ..describe.modes import own_partial
+from ..describe.maths import Partial
 from ..names import latex_name
+from .captions import exercise_partials
 from .latex import to_latex
 from .messages import message
 from .narrative import forward_table
@@ -26,10 +26,7 @@ def exercise_sheet(desc: Description, lang: str = "en", answers: bool = False) -
     lines = [message(title, lang, output=y), "", "```", desc.data.source.strip(), "```", "",
              message("exercise.given", lang, seed=f"${to_latex(seed.equation)}$", rule=rule),
              "", *forward_table(desc, lang), ""]
-    index = {name: i for i, name in enumerate(desc.data.tape.names)}
-    locals_ = [Equation((own_partial(desc, index[s.via], s.position), *s.local_label.sides[1:]))
-               for s in desc.steps
-               if s.local_label is not None and s.via is not None and s.position is not None]
+    locals_ = exercise_partials(desc).values()
     lines += [message("exercise.locals", lang), "",
               *(f"- $ {to_latex(local)} $" for local in locals_), "",
               message("exercise.blanks", lang), ""]

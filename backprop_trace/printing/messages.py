@@ -93,9 +93,11 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
     "listing.step": "  # step {step}",
     "listing.term": ", contribution {term} of {terms}",
     # exercise sheets
-    "exercise.caption": "exercise: fill in the blanks (1)–({n}) in order, each by the chain "
+    "exercise.caption": "exercise: fill in the blanks {blanks} in order, each by the chain "
                         "rule; each wire gives its local partial",
-    "exercise.answers": "answers: (1)–({n}), each by the chain rule",
+    "exercise.answers": "answers: {blanks}, each by the chain rule",
+    "exercise.caption_one": "exercise: fill in the blank (1) by the chain rule; each wire "
+                            "gives its local partial",
     "exercise.title": "# Exercise: backpropagation through ${output}$",
     "exercise.answers_title": "# Answers: backpropagation through ${output}$",
     "exercise.given": "The forward pass is done (the table below) and the seed is "
@@ -135,12 +137,12 @@ _ENGLISH: Final[Mapping[str, str]] = MappingProxyType({
 _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
     # frame captions (full-width punctuation between words, as zh.d2l.ai writes)
     "caption.step": "第 {step}/{steps} 步：{formula}",
-    "caption.term": "   （共 {terms} 项中的第 {term} 项）",
-    "caption.group": "第 {first}–{last}/{steps} 步：反向经过 {via} = {expression}，"
-                     "{upstream} = {value}：  {received}",
-    "caption.forward": "前向传播：{output} = {value}；接下来是反向传播（{steps} 步）",
-    "caption.graph": "{output} 的计算图；接下来是反向传播（{steps} 步）",
-    "caption.forward_mode": "从 {wrt} 出发的前向模式：依次求每个节点的 ∂/∂{wrt}（{steps} 步）",
+    "caption.term": "   （第 {term} 项，共 {terms} 项）",
+    "caption.group": "第 {first}–{last} 步（共 {steps} 步）：反向经过 {via} = {expression}，"
+                     "{upstream} = {value}，得到 {received}",
+    "caption.forward": "前向传播：{output} = {value}；接下来是反向传播（共 {steps} 步）",
+    "caption.graph": "{output} 的计算图；接下来是反向传播（共 {steps} 步）",
+    "caption.forward_mode": "从 {wrt} 出发的前向模式：依次求每个节点的 ∂/∂{wrt}（共 {steps} 步）",
     "caption.seed": "第 {step}/{steps} 步：种子，{formula}",
     "caption.seed_zeros": "第 {step}/{steps} 步：种子，{formula}；{zeros}（它们不依赖于 {wrt}）",
     "caption.seed_zero": "第 {step}/{steps} 步：种子，{formula}；{zeros}（它不依赖于 {wrt}）",
@@ -156,7 +158,7 @@ _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
     "caption.paths_one": "从 {wrt} 到 {output} 有 1 条路径：路径上偏导数的乘积为 {gradient}",
     "caption.path": "路径 {path}/{paths}，{route}：{formula}",
     "caption.path_short": "路径 {path}/{paths}（{edges} 条边）：{formula}",
-    "caption.path_sum": "{paths} 条路径求和：{formula}",
+    "caption.path_sum": "对 {paths} 条路径求和：{formula}",
     "title": "backprop_trace：{source}",
     # narrative
     "narrative.title": "# ${output}$ 的反向传播",
@@ -166,30 +168,32 @@ _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
     "narrative.backward": "## 反向传播",
     "narrative.rule": "每一步加上链式法则 {rule} 中的一项。",
     "narrative.step": "**第 {step} 步（共 {steps} 步）**",
-    "narrative.term": "（共 {terms} 项中的第 {term} 项）",
+    "narrative.term": "：第 {term} 项（共 {terms} 项）",
     "narrative.gradient": "## 梯度",
     "narrative.chain_rule": "## 链式法则",
     "narrative.forward_mode": "## 从 ${wrt}$ 出发的前向模式",
-    "narrative.forward_rule": "前向模式把关于 ${wrt}$ 的导数向前推：依次处理每个运算 "
-                              "$u_j = g_j(\\ldots)$，把它各个参数的导数分别乘以 $g_j$ 的偏导数"
-                              "再相加：{rule}。",
-    "narrative.paths": "## 从 ${wrt}$ 出发的各条路径之和",
-    "narrative.paths_rule": "从 ${wrt}$ 到 ${output}$ 的每条路径把沿途各边的偏导数相乘；"
-                            "这些乘积之和就是 $\\frac{{\\partial {output}}}{{\\partial {wrt}}}$。",
+    "narrative.forward_rule": "前向模式把关于 ${wrt}$ 的导数沿计算图向前传递：依次处理每个运算 "
+                              "$u_j = g_j(\\ldots)$，将其各个参数的导数分别乘以 $g_j$ "
+                              "对应的偏导数，再求和，即 {rule}。",
+    "narrative.paths": "## 对从 ${wrt}$ 出发的所有路径求和",
+    "narrative.paths_rule": "沿从 ${wrt}$ 到 ${output}$ 的每条路径，把各边上的偏导数相乘；"
+                            "所有路径的乘积之和就是 "
+                            "$\\frac{{\\partial {output}}}{{\\partial {wrt}}}$。",
     "narrative.path": "**路径 {path}（共 {paths} 条）**：{route}",
     "narrative.path_sum": "**它们的和**",
     "narrative.work": "## 前向模式还是反向模式？",
-    "narrative.work_forward": "前向模式每一遍求出每个节点关于一个输入的导数：整个梯度需要 "
+    "narrative.work_forward": "前向模式每一遍求出所有节点关于某一个输入的导数：整个梯度需要 "
                               "{passes} 遍，共访问 {visits} = {total} 条边。",
     "narrative.work_reverse": "反向模式一遍就求出 ${output}$ 关于每个节点的导数：访问 {reverse} "
                               "条边，得到整个梯度。",
     "narrative.work_ratio": "在这个计算图上，前向模式的工作量是反向模式一遍的 {ratio} 倍。"
-                            "只有一个输出而输入很多时（网络的损失和它的权重），前向模式每个"
-                            "权重需要一遍，反向模式总共只需一遍：这就是反向传播要反向进行的"
-                            "原因。",
+                            "只有一个输出而输入很多时（例如网络的损失及其权重），"
+                            "前向模式需要对每个权重各做一遍，而反向模式总共只需一遍："
+                            "这就是反向传播要反向进行的原因。",
     "narrative.work_one": "只有一个输入时，前向模式一遍和反向模式一遍都访问这 {reverse} 条边；"
-                          "只有一个输出而输入很多时（网络的损失和它的权重），前向模式每个输入"
-                          "需要一遍，反向模式仍然只需一遍：这就是反向传播要反向进行的原因。",
+                          "只有一个输出而输入很多时（例如网络的损失及其权重），"
+                          "前向模式需要对每个输入各做一遍，而反向模式仍然只需一遍："
+                          "这就是反向传播要反向进行的原因。",
     # the backward pass as code
     "listing.meaning": "# x{bar} 表示 ∂{output}/∂x",
     "listing.forward": "# 前向传播",
@@ -198,14 +202,16 @@ _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
     "listing.forward_mode": "# 从 {wrt} 出发的前向模式：对每个节点 v，v{dot} 表示 ∂v/∂{wrt}"
                             "（v 不依赖于 {wrt} 时为 0，省略不写）",
     "listing.step": "  # 第 {step} 步",
-    "listing.term": "，共 {terms} 项中的第 {term} 项",
+    "listing.term": "，第 {term} 项（共 {terms} 项）",
     # exercise sheets
-    "exercise.caption": "练习：按顺序填空 (1)–({n})，每一空都用链式法则；每条边上给出了局部偏导数",
-    "exercise.answers": "答案：(1)–({n})，每一空都用链式法则",
+    "exercise.caption": "练习：按顺序填写空 {blanks}，每一空都用链式法则求出；"
+                        "每条边上标出了局部偏导数",
+    "exercise.answers": "答案：{blanks}，每一空都由链式法则求出",
+    "exercise.caption_one": "练习：用链式法则求出空 (1)；每条边上标出了局部偏导数",
     "exercise.title": "# 练习：${output}$ 的反向传播",
     "exercise.answers_title": "# 答案：${output}$ 的反向传播",
     "exercise.given": "前向传播已经完成（见下表），种子为 {seed}。请用链式法则 {rule} "
-                      "按顺序求出每一空：图中每条边上给出了局部偏导数。",
+                      "依次求出各空的值：图中每条边上标出了局部偏导数。",
     "exercise.blanks": "## 填空",
     "exercise.locals": "## 局部偏导数",
     # the HTML player
@@ -221,7 +227,7 @@ _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
     "player.last": "最后一帧 »",
     "player.last_hint": "最后一帧（End）",
     "player.frame": "帧",
-    "player.counter": "第 {k} / {last} 帧",
+    "player.counter": "帧 {k} / {last}",
     "player.zoom_in": "+",
     "player.zoom_in_hint": "放大（+，或{modifier}滚动鼠标滚轮）",
     "player.zoom_out": "−",
@@ -230,35 +236,35 @@ _CHINESE: Final[Mapping[str, str]] = MappingProxyType({
     "player.fit_hint": "显示整帧（0 或双击）；放大后可拖动平移",
     "player.ctrl": "按住 Ctrl ",
     # the Beamer file
-    "beamer.title": "反向传播：一次一项链式法则",
+    "beamer.title": "反向传播：每次加上链式法则中的一项",
     # command-line summaries
-    "cli.wrote": "已写入 {out}/：{frames} 帧（{formats}）以及 {others}（{size}）",
+    "cli.wrote": "已写入 {out}/（共 {size}）：{frames} 帧（{formats}），以及 {others}",
     "cli.open": "逐步查看：打开 {index}",
-    "cli.no_picture": "（没有图：{reason}）",
+    "cli.no_picture": "（无法生成图：{reason}）",
 })
 
 _KOREAN: Final[Mapping[str, str]] = MappingProxyType({
     # frame captions (no particle follows a name or number: 이/가 would depend on it)
     "caption.step": "단계 {step}/{steps}: {formula}",
-    "caption.term": "   ({terms}개 항 중 {term}번째)",
+    "caption.term": "   (항 {terms}개 중 {term}번째)",
     "caption.group": "단계 {first}–{last}/{steps}: 역방향으로 {via} = {expression} 통과, "
                      "{upstream} = {value}:  {received}",
-    "caption.forward": "순전파: {output} = {value}; 다음은 역전파 ({steps}단계)",
-    "caption.graph": "{output}의 계산 그래프; 다음은 역전파 ({steps}단계)",
-    "caption.forward_mode": "{wrt}에서 시작하는 순방향 모드: 노드마다 ∂/∂{wrt} 차례로 계산 "
-                            "({steps}단계)",
+    "caption.forward": "순전파: {output} = {value}; 다음은 역전파 (총 {steps}단계)",
+    "caption.graph": "{output}의 계산 그래프; 다음은 역전파 (총 {steps}단계)",
+    "caption.forward_mode": "{wrt}에서 시작하는 순방향 모드: 각 노드의 ∂/∂{wrt} 값을 차례로 "
+                            "계산 (총 {steps}단계)",
     "caption.seed": "단계 {step}/{steps}: 시드, {formula}",
     "caption.seed_zeros": "단계 {step}/{steps}: 시드, {formula}; {zeros} ({wrt}에 의존하지 "
                           "않음)",
     "caption.seed_zero": "단계 {step}/{steps}: 시드, {formula}; {zeros} ({wrt}에 의존하지 "
                          "않음)",
-    "caption.work": "이번 패스에서 {formula} (간선 {visits}개 방문); 그래디언트 전체: 순방향 "
+    "caption.work": "이번 패스로 {formula} 계산 (간선 {visits}개 방문); 전체 그래디언트: 순방향 "
                     "패스 {passes}번 (간선 {total}개) 또는 역방향 패스 1번 (간선 {reverse}개)",
-    "caption.work_short": "그래디언트 전체: 순방향 패스 {passes}번 (간선 {total}개 방문) 또는 "
+    "caption.work_short": "전체 그래디언트: 순방향 패스 {passes}번 (간선 {total}개 방문) 또는 "
                           "역방향 패스 1번 (간선 {reverse}개)",
     "caption.work_shortest": "순방향 모드: {passes}번, 간선 {total}개; 역방향 모드: 1번, 간선 "
                              "{reverse}개",
-    "caption.forward_mode_one": "{wrt}에서 시작하는 순방향 모드: 노드마다 ∂/∂{wrt} 차례로 "
+    "caption.forward_mode_one": "{wrt}에서 시작하는 순방향 모드: 각 노드의 ∂/∂{wrt} 값을 차례로 "
                                 "계산 (1단계)",
     "caption.paths_none": "{wrt} → {output} 경로 없음: {gradient} = 0",
     "caption.paths": "{wrt} → {output} 경로 {paths}개: 각 경로의 편도함수 곱을 모두 더하면 "
@@ -274,54 +280,57 @@ _KOREAN: Final[Mapping[str, str]] = MappingProxyType({
     "narrative.table": "| 노드 | 식 | 값 |",
     "narrative.input": "입력",
     "narrative.backward": "## 역전파",
-    "narrative.rule": "각 단계는 연쇄 법칙 {rule}의 항을 하나씩 더합니다.",
+    "narrative.rule": "각 단계에서 연쇄 법칙 {rule}의 항을 하나씩 더합니다.",
     "narrative.step": "**단계 {step}/{steps}**",
-    "narrative.term": " ({terms}개 항 중 {term}번째)",
+    "narrative.term": " (항 {terms}개 중 {term}번째)",
     "narrative.gradient": "## 그래디언트",
     "narrative.chain_rule": "## 연쇄 법칙",
     "narrative.forward_mode": "## ${wrt}$에서 시작하는 순방향 모드",
-    "narrative.forward_rule": "순방향 모드는 ${wrt}$에 대한 도함수를 앞으로 전달합니다. 연산 "
-                              "$u_j = g_j(\\ldots)$마다 차례로, 인자들의 도함수에 각각 $g_j$의 "
-                              "편도함수를 곱해 더합니다: {rule}.",
-    "narrative.paths": "## ${wrt}$에서 시작하는 경로들의 합",
+    "narrative.forward_rule": "순방향 모드는 ${wrt}$에 대한 도함수를 입력 쪽에서 출력 쪽으로 "
+                              "전달합니다. 연산 $u_j = g_j(\\ldots)$마다 차례로, 인자들의 "
+                              "도함수에 각각 $g_j$의 편도함수를 곱해 더합니다: {rule}.",
+    "narrative.paths": "## ${wrt}$에서 시작하는 모든 경로에 대한 합",
     "narrative.paths_rule": "${wrt}$에서 ${output}$까지의 각 경로는 지나는 간선의 편도함수를 "
                             "곱합니다. 이 곱을 모두 더하면 "
                             "$\\frac{{\\partial {output}}}{{\\partial {wrt}}}$입니다.",
     "narrative.path": "**경로 {path}/{paths}**: {route}",
     "narrative.path_sum": "**합**",
     "narrative.work": "## 순방향 모드일까, 역방향 모드일까?",
-    "narrative.work_forward": "순방향 모드는 패스 한 번에 모든 노드의 한 입력에 대한 도함수를 "
-                              "구합니다. 그래디언트 전체를 구하려면 패스 {passes}번, 간선 "
+    "narrative.work_forward": "순방향 모드는 패스 한 번에 입력 하나에 대한 모든 노드의 도함수를 "
+                              "구합니다. 전체 그래디언트를 구하려면 패스 {passes}번, 간선 "
                               "{visits} = {total}개 방문이 필요합니다.",
-    "narrative.work_reverse": "역방향 패스 한 번이면 모든 노드에 대한 ${output}$의 도함수를 "
-                              "구합니다. 간선 {reverse}개 방문으로 그래디언트 전체를 얻습니다.",
+    "narrative.work_reverse": "역방향 패스 한 번으로 모든 노드에 대한 ${output}$의 도함수를 "
+                              "구합니다. 간선 {reverse}개를 방문하여 전체 그래디언트를 얻습니다.",
     "narrative.work_ratio": "이 계산 그래프에서 순방향 모드의 작업량은 역방향 패스 "
                             "한 번의 {ratio}배입니다. 출력이 하나이고 입력이 많을 때"
                             "(신경망의 손실과 가중치) 순방향 모드는 가중치마다 패스가 "
                             "한 번씩 필요하지만 역방향 모드는 모두 합쳐 한 번이면 됩니다. "
                             "역전파가 거꾸로 진행하는 이유가 바로 이것입니다.",
     "narrative.work_one": "입력이 하나이면 순방향 모드 패스 한 번과 역방향 패스 한 번이 똑같이 "
-                          "간선 {reverse}개를 방문합니다. 출력이 하나이고 입력이 많을 때(신경망의 "
-                          "손실과 가중치)는 순방향 모드는 입력마다 패스가 한 번씩 필요하지만 "
-                          "역방향 모드는 여전히 한 번이면 됩니다. 역전파가 거꾸로 진행하는 "
-                          "이유가 바로 이것입니다.",
+                          "간선 {reverse}개를 방문합니다. 출력이 하나이고 입력이 많을 "
+                          "때(신경망의 손실과 가중치) 순방향 모드는 입력마다 패스가 한 번씩 "
+                          "필요하지만 역방향 모드는 여전히 한 번이면 됩니다. 역전파가 거꾸로 "
+                          "진행하는 이유가 바로 이것입니다.",
     # the backward pass as code
     "listing.meaning": "# x{bar}의 뜻: ∂{output}/∂x",
     "listing.forward": "# 순전파",
     "listing.backward": "# 역전파",
     "listing.gradient": "# 그래디언트",
-    "listing.forward_mode": "# {wrt}에서 시작하는 순방향 모드: 노드 v마다 v{dot}의 뜻은 "
-                            "∂v/∂{wrt} (v가 {wrt}에 의존하지 않으면 0이며 생략)",
+    "listing.forward_mode": "# {wrt}에서 시작하는 순방향 모드: 각 노드 v에 대해 v{dot} = "
+                            "∂v/∂{wrt} (v가 {wrt}에 의존하지 않으면 0이므로 생략)",
     "listing.step": "  # 단계 {step}",
-    "listing.term": ", {terms}개 항 중 {term}번째",
+    "listing.term": ", 항 {terms}개 중 {term}번째",
     # exercise sheets
-    "exercise.caption": "연습: 빈칸 (1)–({n})의 값을 차례로 채우세요. 모두 연쇄 법칙으로 "
-                        "구하며, 간선마다 국소 편도함수가 주어집니다",
-    "exercise.answers": "정답: (1)–({n}), 모두 연쇄 법칙으로",
+    "exercise.caption": "연습: 연쇄 법칙으로 빈칸 {blanks}의 값을 차례로 구하세요 (간선마다 "
+                        "국소 편도함수가 적혀 있음)",
+    "exercise.answers": "정답: {blanks}, 모두 연쇄 법칙으로 구함",
+    "exercise.caption_one": "연습: 연쇄 법칙으로 빈칸 (1)의 값을 구하세요 (간선마다 국소 "
+                            "편도함수가 적혀 있음)",
     "exercise.title": "# 연습: ${output}$의 역전파",
     "exercise.answers_title": "# 정답: ${output}$의 역전파",
-    "exercise.given": "순전파는 끝났고(아래 표), 시드는 {seed}입니다. 연쇄 법칙({rule})에 "
-                      "따라 빈칸을 차례로 구하세요. 그림의 간선마다 국소 편도함수가 주어집니다.",
+    "exercise.given": "순전파는 이미 계산되어 있으며(아래 표), 시드는 {seed}입니다. 연쇄 "
+                      "법칙({rule})에 따라 빈칸의 값을 차례로 구하세요. 그림의 각 간선에 국소 "
+                      "편도함수가 적혀 있습니다.",
     "exercise.blanks": "## 빈칸",
     "exercise.locals": "## 국소 편도함수",
     # the HTML player
@@ -331,10 +340,10 @@ _KOREAN: Final[Mapping[str, str]] = MappingProxyType({
     "player.prev_hint": "이전 단계 (←)",
     "player.play": "▶ 재생",
     "player.pause": "❚❚ 일시정지",
-    "player.play_hint": "재생 / 일시정지 (스페이스)",
+    "player.play_hint": "재생 / 일시정지 (스페이스 바)",
     "player.next": "다음 ▶",
     "player.next_hint": "다음 단계 (→)",
-    "player.last": "끝 »",
+    "player.last": "마지막 »",
     "player.last_hint": "마지막 프레임 (End)",
     "player.frame": "프레임",
     "player.counter": "프레임 {k} / {last}",
@@ -342,13 +351,13 @@ _KOREAN: Final[Mapping[str, str]] = MappingProxyType({
     "player.zoom_in_hint": "확대 (+ 또는 {modifier}마우스 휠)",
     "player.zoom_out": "−",
     "player.zoom_out_hint": "축소 (−)",
-    "player.fit": "전체",
-    "player.fit_hint": "프레임 전체 보기 (0 또는 더블클릭); 확대한 뒤에는 끌어서 이동",
+    "player.fit": "전체 보기",
+    "player.fit_hint": "프레임 전체 보기 (0 또는 더블클릭). 확대한 뒤에는 끌어서 이동",
     "player.ctrl": "Ctrl + ",
     # the Beamer file
     "beamer.title": "역전파: 연쇄 법칙의 항을 하나씩",
     # command-line summaries
-    "cli.wrote": "{out}/에 저장: 프레임 {frames}개 ({formats}), {others} ({size})",
+    "cli.wrote": "{out}/에 저장 ({size}): 프레임 {frames}개 ({formats}), {others}",
     "cli.open": "단계별로 보기: {index} 열기",
     "cli.no_picture": "(그림 없음: {reason})",
 })
