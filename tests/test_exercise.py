@@ -131,6 +131,17 @@ def exercise_markdown(t):
     return exercise_sheet(t.description)
 
 
+def test_blanks_leave_room_for_the_longest_answer_and_hint_at_none():
+    """Every blank of a sheet as long as the longest number it asks for needs (four
+    underscores at least): the same length, so none hints at its answer."""
+    source, at, _ = EXAMPLES["neuron"]
+    sheet = bt.trace(source, at=at).exercise()[0].svg
+    lengths = {len(b) for b in re.findall(r"= (_+)</", sheet)}
+    assert len(lengths) == 1 and lengths.pop() >= len("−0.19661")
+    assert {len(b) for b in re.findall(r"= (_+)</", bt.trace(
+        "f = x*y", at={"x": 1, "y": 2}).exercise()[0].svg)} == {4}
+
+
 def test_one_blank_none_and_other_modes_are_said_plainly():
     one = [f.caption for f in bt.trace("f = sin(x)", at={"x": 1}).exercise()]
     assert one[0].startswith("exercise: fill in the blank (1) ") and "(1)–" not in one[1]

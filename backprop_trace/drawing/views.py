@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from ..autodiff.result import TraceData
 from ..autodiff.reverse import active_nodes
@@ -105,8 +106,10 @@ def exercise_views(desc: Description, lang: str = "en") -> list[FrameView]:
     nodes = gradient_nodes(desc.data)
     seed = desc.steps[0]
     given = {seed.node: gradient_line(desc, seed.node, seed)}
-    blanks = exercise_lines(desc, answers=False)
     answers = exercise_lines(desc, answers=True)
+    blanks = exercise_lines(desc, answers=False)
+    room = "_" * max(_room(line, answers[n]) for n, line in blanks.items())
+    blanks = {n: line + room for n, line in blanks.items()}
     every = frozenset(s.index for s in desc.steps if not s.is_seed)
     lines = {n: blanks.get(n) or given.get(n) or gradient_line(desc, n, None) for n in nodes}
     filled = {n: answers.get(n) or given.get(n) or gradient_line(desc, n, None) for n in nodes}
@@ -115,6 +118,19 @@ def exercise_views(desc: Description, lang: str = "en") -> list[FrameView]:
                       frozenset(), (), wire_labels=wires),
             FrameView(1, exercise_caption(desc, True, lang), filled, frozenset(), every, (),
                       wire_labels=wires)]
+
+
+BLANK_MOST: Final = 16
+"""Underscores a blank may have at most (four at least)."""
+
+
+def _room(blank: str, answer: str) -> int:
+    """Underscores to add to ``blank`` for a hand to have room to write its answer's number
+    (the box is that wide anyway: it holds the answer too). Every blank of a sheet gets the
+    most any needs, so no blank's length hints at its answer."""
+    written = answer.split(" = ")[0] + " = " + answer.split(" = ")[-1].split("\n")[0]
+    spare = text_width(written) - text_width(blank)
+    return max(0, min(BLANK_MOST - 4, int(spare // text_width("_"))))
 
 
 def _groups(desc: Description, granularity: str) -> list[list[StepDescription]]:
