@@ -37,7 +37,7 @@ from .collector import collector_paused
 from .describe import Description, describe, exercise_blanks
 from .drawing.metrics import CJK_RUN, cjk_characters
 from .drawing.options import FRAME_FORMATS, Options, options_from
-from .drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
+from .drawing.raster import SLIDE_PIXELS, convert_many, convert_seconds, convert_svg
 from .drawing.renderer import Renderer, resolve_granularity
 from .drawing.source import FrameSource
 from .drawing.style import AUTO_LAYOUT_NODES
@@ -510,7 +510,7 @@ class Trace:
             return svgs
         start = time.perf_counter()
         first = convert_svg(svgs[0], fmt, chosen.png_size)
-        seconds = (time.perf_counter() - start) * len(svgs) / workers()
+        seconds = convert_seconds(time.perf_counter() - start, len(svgs), [fmt])
         if seconds > self.limits.max_convert_seconds:
             raise RenderError(f"converting {len(svgs):,} frames to {fmt.upper()} would take "
                               f"about {seconds:,.0f} s, more than limits.max_convert_seconds = "

@@ -68,8 +68,9 @@ def main() -> None:
         traced = {k: v for k, v in options.items() if k in TRACE_OPTIONS}
         drawn = {k: v for k, v in options.items() if k not in TRACE_OPTIONS}
         t = bt.trace(source, at=at, **traced)
-        png = t.frames("png", **drawn)[frame]
-        (folder / name).write_bytes(png)
+        # one frame drawn whole: the same bytes on any machine (a run's PNG frames are drawn
+        # from the one before, in runs that depend on the cores)
+        t.frame(frame, **drawn).save(folder / name)
         print(f"wrote {folder / name}")
     for name, source, at, frame in EXERCISES:
         bt.trace(source, at=at).exercise()[frame].save(folder / name)

@@ -16,7 +16,7 @@ from ..describe import Description
 from ..describe.modes import describe_forward, describe_paths
 from ..drawing.options import DECK_FORMATS
 from ..drawing.portable import embed_fonts
-from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_svg, workers
+from ..drawing.raster import SLIDE_PIXELS, convert_many, convert_seconds, convert_svg
 from ..drawing.renderer import Renderer
 from ..drawing.views import gradient_nodes
 from ..errors import RenderError
@@ -60,8 +60,7 @@ def write_outputs(renderer: Renderer, out_dir: str | Path, formats: Sequence[str
     start = time.perf_counter()
     rasters = [*formats, *(["png"] if decks and "png" not in formats else [])]
     converted = {fmt: convert_svg(first, fmt, png_size) for fmt in rasters if fmt != "svg"}
-    # converting is about as slow per frame, on every core
-    seconds = (time.perf_counter() - start) * count / workers()
+    seconds = convert_seconds(time.perf_counter() - start, count, converted)
     if seconds > data.limits.max_convert_seconds:
         raise RenderError(f"converting {count:,} frames to {'/'.join(converted).upper()} would "
                           f"take about {seconds:,.0f} s, more than limits.max_convert_seconds "
