@@ -352,6 +352,8 @@ def run_trace(args: argparse.Namespace) -> list[str]:
                       **({} if args.lang is None else {"lang": args.lang}),
                       wrt=t.wrt[0] if args.mode != "reverse" and t.wrt else None)
     t.composite_gates(options.expand, options.collapse)  # a wrong name fails before any output
+    if options.exercise:
+        t.exercise(options)  # as does a sheet that cannot be drawn (vectors, forward mode)
     lines = summary(t)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LargeGraphWarning)

@@ -227,11 +227,15 @@ def fmt_number(value: Any, *, unicode: bool = True, digits: int = 4,
         return text if v > 0 else ("−" if unicode else "-") + text
     rounded = float(f"{v:.{digits}g}")
     fraction = short_fraction(v) if fractions and rounded != v else None
-    if fraction is not None:
+    if fraction is not None and _terminates(fraction) and len(repr(v)) <= _EXACT_DECIMAL:
+        text = repr(v)  # an exact input with a short decimal: 123456.7, not 1234567/10
+    elif fraction is not None:
         text = f"{fraction.numerator}/{fraction.denominator}"
     elif rounded == 0:
         text = "0"
-    elif rounded == int(rounded) and abs(rounded) < 1e15:
+    elif v == int(v) and abs(v) < 1e15:  # an integer is shown whole (123456, not 123500)
+        text = str(int(v))
+    elif rounded == int(rounded) and abs(rounded) < 10 ** digits:
         text = str(int(rounded))
     else:
         text = f"{v:.{digits}g}"
@@ -239,6 +243,19 @@ def fmt_number(value: Any, *, unicode: bool = True, digits: int = 4,
             mantissa, exponent = text.split("e")
             text = f"{mantissa}e{int(exponent)}"
     return text.replace("-", "−") if unicode else text
+
+
+_EXACT_DECIMAL: Final = 12
+"""Characters up to which an exact input's decimal is shown as it is."""
+
+
+def _terminates(fraction: Fraction) -> bool:
+    """Whether ``fraction`` is a finite decimal (its denominator has no prime but 2 and 5)."""
+    q = fraction.denominator
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
 
 
 def short_fraction(value: float) -> Fraction | None:

@@ -88,8 +88,16 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
     if versions not in VERSION_STYLES:
         raise OptionError(f"unknown versions {versions!r:.40} (must be one of "
                           f"{list(VERSION_STYLES)})")
-    if at is not None:
-        at = {fold_name(k) if isinstance(k, str) else k: v for k, v in at.items()}
+    if at is not None:  # names typed elsewhere read as the text's lexer reads them (ｘ: x)
+        folded: dict[Any, Any] = {}
+        for key, value in at.items():
+            name = fold_name(key) if isinstance(key, str) else key
+            if name in folded:
+                raise OptionError(f"at gives {name} twice ({key!r} is {name} too)")
+            folded[name] = value
+        at = folded
+    wrt, data = _fold_names(wrt), _fold_names(data)
+    output = fold_name(output) if isinstance(output, str) else output
     system = _equations(source, more, at, limits, versions)
     with collector_paused():
         tape = build_tape(system, output=output, inputs=at or (), limits=limits)
@@ -104,14 +112,24 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
                                clean_text(system.text), limits, node_shapes))
 
 
+def _fold_names(names: Any) -> Any:
+    """``wrt``/``data`` names as the lexer reads them (a name, or an iterable of names)."""
+    if isinstance(names, str):
+        return fold_name(names)
+    if isinstance(names, (list, tuple)):
+        return [fold_name(n) if isinstance(n, str) else n for n in names]
+    return names
+
+
 def _check_drawable(tape: Tape, text: str) -> None:
     """Every Chinese or Korean character of a name is one the bundled font draws (common
     simplified hanzi, Hangul syllables): any other would be an empty box on every slide."""
-    names = "".join(tape.names)
-    if names.isascii() or not CJK_RUN.search(names):
+    names = [*tape.names, *(op for op, abstract in zip(tape.ops, tape.abstract) if abstract),
+             *(group.name for group in tape.groups)]  # variables, functions, equations
+    if "".join(names).isascii() or not CJK_RUN.search("".join(names)):
         return
     drawn = cjk_characters()
-    for name in tape.names:
+    for name in names:
         for char in name:
             if CJK_RUN.match(char) and char not in drawn:
                 at = text.find(char)

@@ -172,3 +172,28 @@ def test_closed_stdin_dash_out_quiet_and_pipes(tmp_path):
     done = subprocess.run([*CLI, "--file", str(fifo)], capture_output=True, text=True,
                           timeout=60)  # no writer: it must not wait forever
     assert done.returncode == 2 and "no equation" in done.stderr
+
+
+@pytest.mark.parametrize("text", ["u = f(x)", "u = f(x, y)", "u = f(x, x)"])
+def test_an_abstract_function_as_the_output_prints_its_chain_rule(text, tmp_path):
+    code, out, err = run(text, "-o", str(tmp_path), "--format", "svg")
+    assert code == 0 and "Traceback" not in err, err
+    assert out.startswith("∂u/∂x = ")
+
+
+def test_worker_processes_end_without_a_word(tmp_path):
+    """The frames are converted by forked workers; ending them (SIGTERM, which the CLI
+    turns into KeyboardInterrupt for itself) printed their tracebacks in half the runs."""
+    for k in range(3):
+        code, _, err = run("f = 1/(1+exp(-(w0*x0 + w1*x1 + w2)))", "--at",
+                           "w0=2,w1=-3,w2=-3,x0=-1,x1=-2", "--format", "png,pdf", "-q", "-o",
+                           str(tmp_path / str(k)))
+        assert code == 0 and err == "", err
+
+
+def test_typed_integers_and_short_decimals_are_shown_as_typed(tmp_path):
+    code, out, _ = run("f = x*y", "--at", "x=2,y=123456", "-o", str(tmp_path / "a"))
+    assert code == 0 and "f = 246912" in out and "= 123456" in out
+    code, out, _ = run("f = x*y", "--at", "x=2.5,y=123456.7", "-o", str(tmp_path / "b"))
+    assert code == 0 and "f = 308641.75" in out and "= 123456.7" in out
+    assert "1234567/10" not in out

@@ -125,6 +125,17 @@ def test_no_wire_reads_as_a_blank_and_the_sheet_hides_no_answers(source):
         assert any(w.startswith("∂σ/∂u") for w in wires)
 
 
+def test_no_answer_holds_its_own_question():
+    """An abstract function's direct term reads ∂u/∂x in the frames' shorthand; an answer
+    writes it as the wires do (∂u/∂u·∂f/∂x), so (2) ∂u/∂x never answers itself."""
+    for text in ("u = f(x, g(x))", "u = f(x, x)", "u = f(x)"):
+        answers = "\n".join(_texts(bt.trace(text).exercise()[1].svg))
+        found = re.findall(r"\((\d+)\) (∂u/∂\S+) = (.*)", answers)
+        assert found, text
+        for number, head, rest in found:
+            assert re.search(re.escape(head) + r"(?![₀-₉\w])", rest) is None, (text, number)
+
+
 def exercise_markdown(t):
     from backprop_trace.printing.exercise import exercise_sheet
 

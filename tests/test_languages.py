@@ -283,6 +283,9 @@ def test_names_the_font_cannot_draw_are_refused_where_they_are_typed():
         assert caught.value.column == column
     with pytest.raises(bt.ParseError, match="cannot draw"):
         bt.trace(lambda 損: 損 * 2, at={"損": 1.0})  # a Python function's parameter too
+    for text in ("u = 損(x) + x", "힣(z) = z*2; u = 힣(x) + x"):  # functions' names too
+        with pytest.raises(bt.ParseError, match="cannot draw"):
+            bt.trace(text)
     for text, said in [("f = かx", "Latin, Greek, Chinese or Korean"),
                        ("f = x・z", "not a product sign"), ("f = xー1", "not allowed")]:
         with pytest.raises(bt.ParseError, match=said):
@@ -301,3 +304,9 @@ def test_a_chinese_or_korean_keyboards_forms_read_as_typed_in_ascii():
     assert nfd != "손실 = 2 * 한"
     t = bt.trace(nfd, at={unicodedata.normalize("NFD", "한"): 1})
     assert t.output == "손실" and t.grad == {"한": 2.0}
+    # names given as options read alike; two spellings of one name are one name given twice
+    t = bt.trace("f = x*y + 한; g = f", at={"x": 1, "y": 2, "한": 3}, wrt="ｘ，ｙ", output="ｆ",
+                 data=[unicodedata.normalize("NFD", "한")])
+    assert t.wrt == ("x", "y") and t.output == "f"
+    with pytest.raises(bt.OptionError, match="twice"):
+        bt.trace("f = x*3", at={"x": 1, "ｘ": 2})

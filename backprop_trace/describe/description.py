@@ -485,7 +485,8 @@ def chain_rule(data: TraceData, var: str) -> Equation:
     users = tape.users[var]
     if not users:
         return Equation((head, Symbolic(sp.S.Zero)))
-    if users == (y,) and RULES[tape.ops[tape.output]].vjp:  # f = a·b (vectors): matrix form
+    rule = None if tape.abstract[tape.output] else RULES.get(tape.ops[tape.output])
+    if users == (y,) and rule is not None and rule.vjp:  # f = a·b (vectors): matrix form
         try:
             return Equation((head, Symbolic(data.matrix.grad_exprs([var])[var])))
         except TraceError:  # an operation matrix calculus here does not cover: the seed's term
@@ -495,7 +496,11 @@ def chain_rule(data: TraceData, var: str) -> Equation:
         local = sum(data.view.local(y, k) for k, a in enumerate(tape.args[tape.output])
                     if a == at)
         return Equation((head, shown_expr(local)))
-    return Equation((head, Sum(tuple(Partial(u, var) if u == y else
+    own = operation(data, y)
+    assert own is not None
+    # the output's own use of var: ∂(u₁·x)/∂x or ∂f/∂x, never ∂y/∂x again (the left side)
+    direct = Partial(own.op, var) if own.abstract else OwnPartial(own, var)
+    return Equation((head, Sum(tuple(direct if u == y else
                                      Product((Partial(y, u), Partial(u, var)))
                                      for u in users))))
 

@@ -124,12 +124,15 @@ class Options:
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
         object.__setattr__(self, "png_size", _png_size(self.png_size))
         width, height = self.png_size
-        if self.aspect != "fit" and all(abs(width / height - shape) > 0.01 * shape
-                                        for shape in (16 / 9, 4 / 3)):
+        shape = ASPECTS[self.aspect]
+        if shape is not None and abs(width / height - shape) > 0.01 * shape \
+                and (width, height) != SLIDE_PIXELS:
             # a slide's frame would fill only part of it: say so rather than write another size
-            raise OptionError(f"png_size {width}×{height} is neither 16:9 nor 4:3: give a "
-                              f"slide's size (1920x1080, 3840x2160, 1440x1080), or aspect='fit' "
-                              f"to fit frames of any shape within it")
+            # (the default 1920×1080 bounds a 4:3 frame: 1440×1080)
+            sizes = "1920x1080, 3840x2160" if self.aspect == "16:9" else "1440x1080, 2880x2160"
+            raise OptionError(f"png_size {width}×{height} is not {self.aspect}, the frames' "
+                              f"aspect: give a {self.aspect} size ({sizes}), change aspect, or "
+                              f"aspect='fit' to fit frames of any shape within it")
         for name in ("expand", "collapse"):
             object.__setattr__(self, name, _names(name, getattr(self, name)))
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from html import escape, unescape
 from typing import Any, Final
@@ -91,9 +93,7 @@ def convert_many(svgs: Iterable[str], fmt: str, png_size: tuple[int, int] = SLID
             for run in runs:
                 yield from _png_run(run)
             return
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with _pool(processes) as pool:
             for pngs in pool.imap(_png_run, runs, chunksize=1):
                 yield from pngs
         return
@@ -101,10 +101,31 @@ def convert_many(svgs: Iterable[str], fmt: str, png_size: tuple[int, int] = SLID
     if not parallel:
         yield from map(_convert, jobs)
         return
+    with _pool(processes) as pool:
+        yield from pool.imap(_convert, jobs, chunksize=2)
+
+
+@contextmanager
+def _pool(processes: int) -> Iterator[Any]:
+    """Worker processes, closed and joined when done (ended at once on an error or Ctrl-C):
+    they leave SIGTERM and SIGINT to the parent, so ending them prints nothing."""
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        yield from pool.imap(_convert, jobs, chunksize=2)
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_worker)
+    try:
+        yield pool
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _quiet_worker() -> None:
+    # the CLI turns SIGTERM into KeyboardInterrupt; a forked worker would print its traceback
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _PARALLEL_FROM: Final = 8

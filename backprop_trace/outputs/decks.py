@@ -6,6 +6,7 @@ slide-sized."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -17,8 +18,6 @@ DECK_FILES: Final = {"pptx": "slides.pptx", "gif": "frames.gif", "mp4": "frames.
 """The file each whole-run format writes."""
 _EXTRAS: Final = {"pptx": (("pptx",), "python-pptx", "pptx"), "gif": (("PIL",), "pillow", "gif"),
                   "mp4": (("imageio_ffmpeg", "PIL"), "imageio-ffmpeg", "video")}
-VIDEO_TICKS: Final = 10
-"""Each frame of the video lasts a whole number of tenths of a second."""
 _SLIDE_INCHES: Final = {(16, 9): (13.333, 7.5)}
 GIF_SECONDS: Final = 1.5
 """How long a GIF shows each frame; the last is held LAST_HOLD times as long."""
@@ -70,12 +69,23 @@ def pptx_deck(pngs: Sequence[bytes], captions: Sequence[str], notes: Sequence[st
 
 def gif_animation(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
     """One GIF frame per frame, ``seconds`` each, the last held LAST_HOLD times as long (not
-    repeated); looping. One palette for all, so colours do not flicker between frames."""
+    repeated); looping. One palette for all, so colours do not flicker between frames: the
+    run's commonest colours exactly (background, text, boxes), the rest by the last frame's
+    median cut. Frames are decoded one at a time."""
     from PIL import Image
 
-    frames = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
-    palette = _palette(frames[-1])
-    indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    counts: Counter[tuple[int, int, int]] = Counter()
+    for png in pngs:  # the run's commonest colours: each frame's, added up
+        with Image.open(io.BytesIO(png)) as image:
+            frame = image.convert("RGB")
+            colours: Any = frame.getcolors(frame.width * frame.height)  # never None at this
+            counts.update({colour: n for n, colour in colours})  # many: one per pixel
+    with Image.open(io.BytesIO(pngs[-1])) as last:
+        palette, exact = _palette(last.convert("RGB"), counts)
+    indexed = []
+    for png in pngs:
+        with Image.open(io.BytesIO(png)) as image:
+            indexed.append(_indexed(image.convert("RGB"), palette, exact))
     durations = [round(seconds * 1000)] * len(indexed)
     durations[-1] *= LAST_HOLD
     out = io.BytesIO()
@@ -89,17 +99,38 @@ GIF_EXACT_COLOURS: Final = 16
 median cut alone merged the white background into a grey."""
 
 
-def _palette(frame: Any) -> Any:
-    """A 256-colour palette: ``frame``'s commonest colours exactly, then its median cut."""
+def _palette(frame: Any, counts: Counter[tuple[int, int, int]]
+             ) -> tuple[Any, list[tuple[int, int, int]]]:
+    """A 256-colour palette: the commonest colours of ``counts`` exactly (entries 0, 1, …),
+    then ``frame``'s median cut; and those exact colours."""
     from PIL import Image
 
-    counts = frame.getcolors(maxcolors=frame.width * frame.height)
-    exact = [colour for _, colour in sorted(counts, reverse=True)[:GIF_EXACT_COLOURS]]
+    exact = [colour for colour, _ in counts.most_common(GIF_EXACT_COLOURS)]
     cut = frame.quantize(colors=256 - len(exact), method=Image.Quantize.MEDIANCUT)
     rest = cut.getpalette()[:3 * (256 - len(exact))]
     palette = Image.new("P", (1, 1))
     palette.putpalette([c for colour in exact for c in colour] + rest)
-    return palette
+    return palette, exact
+
+
+def _indexed(frame: Any, palette: Any, exact: list[tuple[int, int, int]]) -> Any:
+    """``frame`` in the palette's colours: Pillow's nearest colours, and each exact colour's
+    pixels set to its own entry (Pillow's mapping is approximate: white came out grey)."""
+    import numpy as np
+    from PIL import Image
+
+    mapped = frame.quantize(palette=palette, dither=Image.Dither.NONE)
+    rgb = np.asarray(frame, dtype=np.uint32)
+    keys = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    wanted = np.array([(r << 16) | (g << 8) | b for r, g, b in exact], dtype=np.uint32)
+    order = np.argsort(wanted)
+    at = np.clip(np.searchsorted(wanted[order], keys), 0, len(wanted) - 1)
+    hit = wanted[order][at] == keys
+    index = np.array(mapped, dtype=np.uint8)
+    index[hit] = order[at[hit]]
+    out = Image.frombytes("P", frame.size, index.tobytes())
+    out.putpalette(palette.getpalette())
+    return out
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -109,7 +140,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 def mp4_video(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
     """An H.264 MP4 (yuv420p, as slide tools and browsers play it) showing each frame
-    ``seconds`` (to a tenth of a second), the last LAST_HOLD times as long. Each frame is
+    ``seconds``, the last LAST_HOLD times as long. Each frame is
     one picture of a video at 1/``seconds`` pictures a second, decoded only as it is sent, so
     a long hold or an 8K frame costs no more time or memory than a short one."""
     import os
@@ -119,7 +150,7 @@ def mp4_video(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
     import imageio_ffmpeg
     from PIL import Image
 
-    rate = Fraction(VIDEO_TICKS, max(1, round(seconds * VIDEO_TICKS)))
+    rate = 1 / Fraction(seconds).limit_denominator(1000)  # one picture lasts ``seconds``
     width, height = _png_size(pngs[0])
     # H.264 in yuv420p needs even sides: pad with the frame's own background (its corner)
     size = (width + width % 2, height + height % 2)
@@ -129,7 +160,8 @@ def mp4_video(pngs: Sequence[bytes], seconds: float = GIF_SECONDS) -> bytes:
         writer = imageio_ffmpeg.write_frames(
             path, size, fps=rate, codec="libx264", pix_fmt_out="yuv420p",
             macro_block_size=1, ffmpeg_log_level="error",
-            output_params=["-preset", "veryfast", "-tune", "stillimage",
+            output_params=["-preset", "veryfast", "-tune", "stillimage", "-threads", "2",
+                           "-x264-params", "rc-lookahead=0:sync-lookahead=0:bframes=0:ref=1",
                            "-movflags", "+faststart"])
         writer.send(None)  # start ffmpeg
         for k, png in enumerate(pngs):

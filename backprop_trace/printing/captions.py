@@ -127,7 +127,9 @@ def exercise_lines(desc: Description, answers: bool) -> dict[str, str]:
     for k, step in enumerate(exercise_blanks(desc), 1):
         head = to_unicode(Partial(desc.output, step.node))
         shown = gradient_line(desc, step.node, step) if answers else f"{head} = {BLANK}"
-        if shown == head:  # an abstract function's ∂u/∂x: the answer says how it is found
+        if answers and (shown == head or head in shown.partition(" = ")[2]):
+            # an abstract function's ∂u/∂x (the frames' own shorthand) would answer the blank
+            # with itself: the answer says how it is found, in the wires' ∂f/∂x
             shown = to_unicode(step.equation)
         lines[step.node] = f"({k}) {shown}"
     return lines

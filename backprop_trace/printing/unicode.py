@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 import sympy as sp
+from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
 from ..autodiff.symbolic import PartialSymbol
@@ -74,6 +75,26 @@ class _SympyUnicode(StrPrinter):
 
     def _print_Pi(self, expr: sp.Expr) -> str:
         return "π"
+
+    # matrix calculus (grad_expr of vectors and matrices) as the frames write it: Wᵀ, not W.T
+    def _print_Transpose(self, expr: Any) -> str:
+        inner = self._print(expr.arg)
+        return f"{inner}ᵀ" if expr.arg.is_symbol else f"({inner})ᵀ"
+
+    def _print_OneMatrix(self, expr: Any) -> str:
+        rows, cols = expr.shape
+        return "1" + (str(rows) if cols == 1 else f"{rows}ₓ{cols}").translate(_SUBSCRIPTS)
+
+    def _print_MatMul(self, expr: Any) -> str:
+        return "·".join(self.parenthesize(arg, precedence(expr)) for arg in expr.args)
+
+    def _print_MatPow(self, expr: Any) -> str:
+        base = self._print(expr.base)
+        base = base if expr.base.is_symbol else f"({base})"
+        return f"{base}{superscript(str(expr.exp))}"
+
+    def _print_Trace(self, expr: Any) -> str:  # of a 1×1 product (xᵀy): its one entry
+        return self._print(expr.arg)
 
 
 @lru_cache(maxsize=4096)  # captions and edge labels print the same partials
