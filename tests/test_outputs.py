@@ -77,7 +77,11 @@ def test_big_arrays_are_refused_with_the_limit_and_summarised_in_json(tmp_path):
 
 
 RENDER_MANY = """
-import os, sys, time
+import faulthandler, os, signal, sys, time
+faulthandler.dump_traceback_later(25, exit=True, file=open(sys.argv[1] + ".hang", "w"))
+# Ctrl-C as a terminal delivers it, whatever the test runner's worker passed on (an ignored
+# SIGINT is inherited across exec, and Python then leaves it ignored)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import backprop_trace as bt
 real_replace, renamed = os.replace, []
 
@@ -108,7 +112,9 @@ def test_killed_render_leaves_only_complete_files(tmp_path, sig):
                             stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     proc.send_signal(sig)
-    proc.wait(timeout=30)
+    proc.wait(timeout=40)
+    hang = tmp_path / "out.hang"
+    assert not hang.exists() or not hang.read_text(), hang.read_text()  # where it was stuck
     frames = sorted(out.glob("step-*"))
     assert len(frames) == 5  # stopped part way, at the sixth file
     for f in frames:
