@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Final, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -112,6 +112,9 @@ def trace(source: str | Sequence[str] | Callable[..., Any] | Any, *more: str,
                                clean_text(system.text), limits, node_shapes))
 
 
+_SHEET: Final = "an exercise sheet (exercise=True, --exercise)"
+
+
 def _fold_names(names: Any) -> Any:
     """``wrt``/``data`` names as the lexer reads them (a name, or an iterable of names)."""
     if isinstance(names, str):
@@ -126,7 +129,7 @@ def _check_drawable(tape: Tape, text: str) -> None:
     simplified hanzi, Hangul syllables): any other would be an empty box on every slide."""
     names = [*tape.names, *(op for op, abstract in zip(tape.ops, tape.abstract) if abstract),
              *(group.name for group in tape.groups)]  # variables, functions, equations
-    if "".join(names).isascii() or not CJK_RUN.search("".join(names)):
+    if not CJK_RUN.search("".join(names)):
         return
     drawn = cjk_characters()
     for name in names:
@@ -444,19 +447,18 @@ class Trace:
     def _exercise_renderer(self, chosen: Options) -> Renderer:
         """An exercise sheet's frames, laid out for their numbered blanks."""
         if chosen.mode != "reverse":
-            raise OptionError(f"an exercise sheet (exercise=True, --exercise) asks for the "
-                              f"reverse pass's gradients: draw mode={chosen.mode!r} without it")
+            raise OptionError(f"{_SHEET} asks for the reverse pass's gradients: draw "
+                              f"mode={chosen.mode!r} without it")
         if self.data.shapes:
-            raise OptionError("an exercise sheet (exercise=True, --exercise) is drawn for "
-                              "graphs of numbers: this one has vectors or matrices")
+            raise OptionError(f"{_SHEET} is drawn for graphs of numbers: this one has vectors "
+                              f"or matrices")
         if not exercise_blanks(self.description):
-            raise OptionError(f"an exercise sheet (exercise=True, --exercise) has nothing to "
-                              f"ask: {self.output} depends on no input that is differentiated")
+            raise OptionError(f"{_SHEET} has nothing to ask: {self.output} depends on no input "
+                              f"that is differentiated")
         base = self.renderer(chosen.with_(wrt=None, exercise=False))
         if not base.readable:
-            raise OptionError(f"an exercise sheet (exercise=True, --exercise) is drawn for "
-                              f"graphs of up to {AUTO_LAYOUT_NODES} drawn nodes (this one is "
-                              f"larger)")
+            raise OptionError(f"{_SHEET} is drawn for graphs of up to {AUTO_LAYOUT_NODES} drawn "
+                              f"nodes (this one is larger)")
         key = base.options.with_(exercise=True)
         if key not in self._renderers:
             self._renderers[key] = Renderer(base.desc, key, exercise=True)

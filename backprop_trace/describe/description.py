@@ -192,6 +192,12 @@ def operation(data: TraceData, node: str) -> Operation | None:
     return Operation(tape.ops[i], names, constants, tape.abstract[i])
 
 
+def own_local(own: Operation, arg: str) -> OwnPartial | Partial:
+    """A node's local partial as the partial of its own expression, ∂(u₁·z)/∂u₁, or of an
+    abstract function by its name, ∂f/∂x: never read as a total ∂y/∂u."""
+    return Partial(own.op, arg) if own.abstract else OwnPartial(own, arg)
+
+
 def shown_expr(expr: Any) -> Shown:
     """A sympy expression as shown maths: ∂y/∂x and names as themselves (so a form equal to
     a partial or a name is recognised as the same), anything else as a symbolic leaf."""
@@ -323,7 +329,7 @@ class _Describer:
         own = operation(self.data, s.via)
         assert own is not None
         values = s.contribution is not None
-        local = Partial(own.op, s.node) if own.abstract else OwnPartial(own, s.node)
+        local = own_local(own, s.node)
         if self.data.shapes:
             return Term(s.index, Partial(self.y, s.via), local,
                         self.number(upstream_key(self.data, s), s.upstream) if values else None,
@@ -499,7 +505,7 @@ def chain_rule(data: TraceData, var: str) -> Equation:
     own = operation(data, y)
     assert own is not None
     # the output's own use of var: ∂(u₁·x)/∂x or ∂f/∂x, never ∂y/∂x again (the left side)
-    direct = Partial(own.op, var) if own.abstract else OwnPartial(own, var)
+    direct = own_local(own, var)
     return Equation((head, Sum(tuple(direct if u == y else
                                      Product((Partial(y, u), Partial(u, var)))
                                      for u in users))))

@@ -28,7 +28,7 @@ from ..autodiff.tangents import (
     mode_work,
     paths,
 )
-from .description import Description, number, operation, shown_expr
+from .description import Description, number, operation, own_local, shown_expr
 from .digits import Check, DigitsBook
 from .maths import Equation, More, Number, OwnPartial, Partial, Product, Shown, Sum, Unknown
 
@@ -80,11 +80,11 @@ def own_partial(desc: Description, via: int, position: int,
     own = operation(desc.data, tape.names[via])
     assert own is not None
     arg = tape.names[tape.args[via][position]]
-    if not own.abstract:
-        return OwnPartial(own, arg)
-    if not by_function:
+    if own.abstract and not by_function:
         return Partial(tape.names[via], arg)
-    return Partial(own.op, arg) if own.op != desc.output else OwnPartial(own, arg)
+    if own.abstract and own.op == desc.output:  # u = u(x, y): ∂u/∂x would be the blank
+        return OwnPartial(own, arg)
+    return own_local(own, arg)
 
 
 def _book(desc: Description, values: dict[Hashable, float], locals_: Sequence[int],

@@ -11,6 +11,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from html import unescape
 from typing import Any, Final
 
@@ -45,6 +46,7 @@ def frame_parts(svg: str) -> tuple[str, str, list[str]]:
     return _TITLE.sub("", svg[:first]), "".join(_CAPTION.findall(svg)), _GROUP.findall(svg)
 
 
+@lru_cache(maxsize=4096)  # a frame's unchanged groups are the previous frame's strings
 def extent(fragment: str, root_size: float = 14.0) -> Box | None:
     """The box that every shape and text of ``fragment`` stays within, by their coordinates
     and the fonts' metrics (a text's width as measured, a line's height from its size)."""
